@@ -1,0 +1,209 @@
+// The PostgreSQL dialect: type names, literals, ALTER COLUMN, comments. The
+// common rendering is already PostgreSQL's; this file holds what differs.
+#include "postgresql_dialect.hpp"
+
+#include "strata/errors.hpp"
+#include "strata/session.hpp"
+#include "strata/url.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace strata::postgresql {
+
+const Capabilities& PostgresqlDialect::capabilities() const noexcept
+{
+    static const Capabilities caps = [] {
+        Capabilities c;
+        c.transactional_ddl = true;
+        c.alter_column = true;
+        c.drop_column = true;
+        c.alter_constraints = true;
+        c.partial_indexes = true;
+        c.expression_indexes = true;
+        c.descending_indexes = true;
+        c.comments = true;
+        c.native_enums = true;
+        c.concurrent_indexes = true;
+        c.advisory_locks = true;
+        c.schemas = true;
+        c.index_methods = true;
+        c.preserves_object_sql = false;  // views and functions come back re-rendered
+        c.max_identifier_length = 63;    // NAMEDATALEN - 1
+        return c;
+    }();
+    return caps;
+}
+
+bool PostgresqlDialect::accepts(const Url& url) const
+{
+    return url.scheme == "postgresql";
+}
+
+std::string PostgresqlDialect::render_type(const Type& t) const
+{
+    switch (t.kind) {
+    case TypeKind::smallint: return "smallint";
+    case TypeKind::integer: return "integer";
+    case TypeKind::bigint: return "bigint";
+    case TypeKind::boolean: return "boolean";
+    case TypeKind::real: return "real";
+    case TypeKind::double_: return "double precision";
+    case TypeKind::numeric:
+        return t.precision ? "numeric(" + std::to_string(t.precision) + ", " + std::to_string(t.scale) + ")" : "numeric";
+    case TypeKind::text: return "text";
+    case TypeKind::varchar: return t.length ? "varchar(" + std::to_string(t.length) + ")" : "varchar";
+    case TypeKind::blob: return "bytea";
+    case TypeKind::timestamp: return "timestamp";
+    case TypeKind::timestamptz: return "timestamp with time zone";
+    case TypeKind::date: return "date";
+    case TypeKind::json: return "jsonb";
+    case TypeKind::uuid: return "uuid";
+    case TypeKind::enum_: return quote(t.name);
+    case TypeKind::custom: return t.name;
+    }
+    return "text";
+}
+
+std::string PostgresqlDialect::render_literal(const Value& value) const
+{
+    if (auto b = std::get_if<bool>(&value))
+        return *b ? "true" : "false";
+    if (auto blob = std::get_if<Blob>(&value))
+        return "'\\x" + detail::hex(*blob) + "'::bytea";
+    if (auto d = std::get_if<double>(&value); d && (std::isnan(*d) || std::isinf(*d)))
+        return "'" + detail::format_double(*d) + "'::double precision";
+    return SqlDialect::render_literal(value);
+}
+
+std::vector<Statement> PostgresqlDialect::after_create_table(const Table& t) const
+{
+    std::vector<Statement> out;
+    if (!t.comment.empty())
+        out.push_back(Statement::plain("COMMENT ON TABLE " + quote(t.name) + " IS " + detail::single_quoted(t.comment)));
+    for (const auto& c : t.columns)
+        if (!c.comment.empty())
+            out.push_back(Statement::plain("COMMENT ON COLUMN " + quote(t.name) + "." + quote(c.name) + " IS " +
+                                           detail::single_quoted(c.comment)));
+    return out;
+}
+
+std::vector<Statement> PostgresqlDialect::on(const AddColumn& op, const Schema& before) const
+{
+    auto out = SqlDialect::on(op, before);
+    if (!op.column.comment.empty())
+        out.push_back(Statement::plain("COMMENT ON COLUMN " + quote(op.table) + "." + quote(op.column.name) + " IS " +
+                                       detail::single_quoted(op.column.comment)));
+    return out;
+}
+
+std::vector<Statement> PostgresqlDialect::on(const AlterColumn& op, const Schema&) const
+{
+    const auto& from = op.from;
+    const auto& to = op.to;
+    const std::string prefix = "ALTER TABLE " + quote(op.table) + " ALTER COLUMN " + quote(to.name) + " ";
+    std::vector<Statement> out;
+    auto add = [&](std::string action) { out.push_back(Statement::plain(prefix + action)); };
+
+    const bool type_changes = from.type != to.type || !detail::iequals(from.collation, to.collation);
+    const bool default_changes = from.default_value != to.default_value;
+    if ((from.generated.has_value() != to.generated.has_value() && to.generated) ||
+        (from.generated && to.generated && *from.generated != *to.generated))
+        throw ModelError("PostgreSQL cannot make a column generated or change its expression in place: drop the "
+                         "column and add it again",
+                         ErrorContext{.table = op.table, .column = to.name});
+    if (from.generated && !to.generated)
+        add("DROP EXPRESSION");
+    // The old default may not cast to the new type: drop it first, set the new one after.
+    if (from.default_value && (default_changes || type_changes))
+        add("DROP DEFAULT");
+    if (from.autoincrement && !to.autoincrement)
+        add("DROP IDENTITY");
+    if (type_changes) {
+        std::string type = render_type(to.type);
+        std::string action = "TYPE " + type;
+        if (!to.collation.empty())
+            action += " COLLATE " + quote(to.collation);
+        add(action + " USING " + quote(to.name) + "::" + type);
+    }
+    if (from.nullable != to.nullable)
+        add(to.nullable ? "DROP NOT NULL" : "SET NOT NULL");
+    if (to.default_value && (default_changes || type_changes))
+        add("SET DEFAULT " + render_default(to));
+    if (!from.autoincrement && to.autoincrement) {
+        add("ADD GENERATED BY DEFAULT AS IDENTITY");
+        // The new sequence starts at 1: move it past the ids already there.
+        out.push_back(Statement::plain("SELECT setval(pg_get_serial_sequence(" + detail::single_quoted(quote(op.table)) +
+                                       ", " + detail::single_quoted(to.name) + "), coalesce(max(" + quote(to.name) +
+                                       "), 0) + 1, false) FROM " + quote(op.table)));
+    }
+    if (from.comment != to.comment)
+        out.push_back(Statement::plain("COMMENT ON COLUMN " + quote(op.table) + "." + quote(to.name) + " IS " +
+                                       (to.comment.empty() ? std::string("NULL") : detail::single_quoted(to.comment))));
+    return out;
+}
+
+std::vector<Statement> PostgresqlDialect::on(const DropObject& op, const Schema& before) const
+{
+    if (op.kind == ObjectKind::trigger) {
+        const SqlObject* known = op.definition ? &*op.definition : before.find_object(op.kind, op.name);
+        if (known && !known->definition_for(name()))
+            return {};
+        if (!known || known->table.empty())
+            throw ModelError("drop_trigger " + op.name + ": PostgreSQL needs the trigger's table; record the trigger's "
+                             "definition in the op");
+        return {Statement::plain("DROP TRIGGER " + quote(op.name) + " ON " + quote(known->table))};
+    }
+    return SqlDialect::on(op, before);
+}
+
+std::vector<Statement> PostgresqlDialect::create_all(const Schema& schema) const
+{
+    std::vector<Statement> out;
+    // Function bodies may name tables created later in the same setup (pg_dump does the same).
+    bool functions = std::any_of(schema.objects.begin(), schema.objects.end(),
+                                 [](const SqlObject& o) { return o.kind == ObjectKind::function; });
+    if (functions)
+        out.push_back(Statement::plain("SET LOCAL check_function_bodies = off"));
+    auto rest = SqlDialect::create_all(schema);
+    out.insert(out.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+    return out;
+}
+
+std::vector<std::string> PostgresqlDialect::check_model(const Schema& model) const
+{
+    auto problems = SqlDialect::check_model(model);
+    for (const auto& t : model.tables)
+        for (const auto& c : t.columns) {
+            std::string where = "table '" + t.name + "': column '" + c.name + "': ";
+            if (c.type.kind == TypeKind::varchar && c.type.length > 10485760)
+                problems.push_back(where + "varchar(" + std::to_string(c.type.length) +
+                                   ") exceeds PostgreSQL's limit of 10485760: use text");
+            if (c.type.kind == TypeKind::numeric && c.type.precision > 1000)
+                problems.push_back(where + "numeric precision " + std::to_string(c.type.precision) +
+                                   " exceeds PostgreSQL's limit of 1000");
+        }
+    return problems;
+}
+
+Schema PostgresqlDialect::inspect(Session& session) const
+{
+    if (session.dialect().name() != name())
+        throw Error(ErrorCode::usage,
+                    "the PostgreSQL dialect cannot inspect a " + std::string(session.dialect().name()) + " session");
+    return read_schema(static_cast<PGconn*>(session.native_handle()));
+}
+
+const PostgresqlDialect& instance()
+{
+    static const PostgresqlDialect dialect;
+    return dialect;
+}
+
+const Dialect& dialect()
+{
+    return instance();
+}
+
+}  // namespace strata::postgresql

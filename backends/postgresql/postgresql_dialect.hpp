@@ -1,0 +1,35 @@
+// The PostgreSQL dialect: rendering, introspection through pg_catalog (private).
+#pragma once
+
+#include "sql_dialect.hpp"
+
+typedef struct pg_conn PGconn;
+
+namespace strata::postgresql {
+
+class PostgresqlDialect final : public detail::SqlDialect {
+public:
+    [[nodiscard]] std::string_view name() const noexcept override { return "postgresql"; }
+    [[nodiscard]] const Capabilities& capabilities() const noexcept override;
+    [[nodiscard]] bool accepts(const Url& url) const override;
+    [[nodiscard]] std::unique_ptr<Session> open(const Url& url, const ConnectOptions& options) const override;
+
+    [[nodiscard]] std::string render_type(const Type& type) const override;
+    [[nodiscard]] std::string render_literal(const Value& value) const override;
+    [[nodiscard]] std::vector<Statement> create_all(const Schema& schema) const override;
+    [[nodiscard]] std::vector<std::string> check_model(const Schema& model) const override;
+    [[nodiscard]] Schema inspect(Session& session) const override;
+
+protected:
+    std::vector<Statement> after_create_table(const Table& table) const override;
+    std::vector<Statement> on(const AlterColumn& op, const Schema& before) const override;
+    std::vector<Statement> on(const AddColumn& op, const Schema& before) const override;
+    std::vector<Statement> on(const DropObject& op, const Schema& before) const override;
+};
+
+const PostgresqlDialect& instance();
+
+// Reads the schema named by the session's search_path (current_schema()).
+Schema read_schema(PGconn* conn);
+
+}  // namespace strata::postgresql

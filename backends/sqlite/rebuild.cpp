@@ -1,0 +1,178 @@
+// The SQLite table rebuild: the 12 steps of https://sqlite.org/lang_altertable.html
+// ("Making Other Kinds Of Table Schema Changes"), in order, each commented with
+// the trap it avoids. Several changes to one table share one rebuild.
+#include "sql_tokenizer.hpp"
+#include "sqlite_dialect.hpp"
+#include "strata/errors.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace strata::sqlite {
+
+namespace {
+
+Statement in_transaction(std::string sql, std::string comment = {})
+{
+    Statement s = Statement::plain(std::move(sql));
+    s.comment = std::move(comment);
+    return s;
+}
+
+Statement guard(std::string sql, std::string message, std::string comment = {})
+{
+    Statement s = in_transaction(std::move(sql), std::move(comment));
+    s.expect_no_rows = true;
+    s.guard_message = std::move(message);
+    return s;
+}
+
+Statement outside(std::string sql, Statement::Phase phase, std::string comment = {})
+{
+    Statement s = Statement::plain(std::move(sql));
+    s.phase = phase;
+    s.comment = std::move(comment);
+    return s;
+}
+
+bool mentions(const std::string& sql, const std::string& identifier)
+{
+    for (const auto& t : detail::tokenize(sql, {.dollar_quotes = false}))
+        if ((t.kind == detail::TokenKind::word && detail::iequals(t.text, identifier)) ||
+            (t.kind == detail::TokenKind::quoted_identifier && detail::unquote_identifier(t.text) == identifier))
+            return true;
+    return false;
+}
+
+bool has_autoincrement(const Table& t)
+{
+    return std::any_of(t.columns.begin(), t.columns.end(), [&](const Column& c) { return c.autoincrement; });
+}
+
+}  // namespace
+
+std::vector<Statement> SqliteDialect::rebuild(std::span<const Op> ops, const Schema& before) const
+{
+    const auto* changed = rebuilt_table(ops.front());
+    const std::string table_name = changed ? *changed : std::string();
+    const Table* old_table = before.find_table(table_name);
+    if (!old_table)
+        throw ModelError(describe(ops.front()) + ": there is no table '" + table_name + "' at this point of the history",
+                         ErrorContext{.table = table_name});
+
+    Schema after = before;
+    std::map<std::string, std::string> source;  // new column -> old column it is copied from
+    for (const auto& c : old_table->columns)
+        source[c.name] = c.name;
+    for (const auto& op : ops) {
+        apply(after, op);
+        if (const auto* drop = std::get_if<DropColumn>(&op))
+            source.erase(drop->column);
+        else if (const auto* rename = std::get_if<RenameColumn>(&op)) {
+            source[rename->to] = source[rename->from];
+            source.erase(rename->from);
+        }
+    }
+    Table fresh = *after.find_table(table_name);
+    canonicalize_table(fresh, after);
+
+    const std::string temp = "_strata_new_" + table_name;
+    const std::string what = "rebuild of table " + table_name;
+    std::vector<Statement> out;
+
+    // 1. Foreign keys off, OUTSIDE the transaction: inside one the pragma is a
+    //    silent no-op, and DROP TABLE (step 6) would then run ON DELETE CASCADE on
+    //    every child row — the trap that lost data in Rails, Atlas, Drizzle and ent.
+    out.push_back(outside("PRAGMA foreign_keys = OFF", Statement::Phase::before_transaction,
+                          what + ": foreign keys off outside the transaction"));
+    // 2. The transaction itself is opened by the executor around the step.
+
+    // 3. What must come back: the new definition's indexes, and the triggers on
+    //    the table (DROP TABLE drops both). Views are kept: they name the table,
+    //    which exists again after step 7.
+    std::vector<const SqlObject*> triggers;
+    for (const auto& o : after.objects)
+        if (o.kind == ObjectKind::trigger && o.table == table_name && o.definition_for(name()))
+            triggers.push_back(&o);
+
+    // 4. The table in its new form, under a temporary name. Its own foreign keys
+    //    already name the final table, so self-references resolve after step 7.
+    Table temp_table = fresh;
+    temp_table.name = temp;
+    out.push_back(in_transaction(create_table_sql(temp_table), what + ": the new table"));
+
+    // 5. Copy every row; generated columns compute themselves, new columns take
+    //    their defaults. No CAST: SQLite's affinity converts what converts and
+    //    keeps the rest as written, where a CAST would turn 'abc' into 0.
+    std::vector<std::string> target_columns, source_columns;
+    for (const auto& c : fresh.columns) {
+        if (c.generated)
+            continue;
+        auto it = source.find(c.name);
+        if (it == source.end())
+            continue;
+        const Column* old_column = old_table->find_column(it->second);
+        if (!old_column || old_column->generated)
+            continue;
+        target_columns.push_back(quote(c.name));
+        source_columns.push_back(quote(it->second));
+    }
+    if (target_columns.empty())
+        throw ModelError("the rebuild of table '" + table_name + "' would keep none of its columns: drop and create "
+                         "the table instead", ErrorContext{.table = table_name});
+    out.push_back(in_transaction("INSERT INTO " + quote(temp) + " (" + detail::join(target_columns, ", ") +
+                                 ") SELECT " + detail::join(source_columns, ", ") + " FROM " + quote(table_name)));
+    out.push_back(guard("SELECT 1 WHERE (SELECT count(*) FROM " + quote(table_name) + ") <> (SELECT count(*) FROM " +
+                            quote(temp) + ")",
+                        "the rebuild of table '" + table_name + "' copied a different number of rows",
+                        what + ": every row copied"));
+    // AUTOINCREMENT never reuses an id: carry the counter over, not just max(id).
+    if (has_autoincrement(fresh) && has_autoincrement(*old_table)) {
+        out.push_back(in_transaction("DELETE FROM sqlite_sequence WHERE name = " + detail::single_quoted(temp)));
+        out.push_back(in_transaction("INSERT INTO sqlite_sequence (name, seq) SELECT " + detail::single_quoted(temp) +
+                                     ", seq FROM sqlite_sequence WHERE name = " + detail::single_quoted(table_name)));
+    }
+
+    // Since 3.26 RENAME re-checks every view and trigger that names the table;
+    // between steps 6 and 7 it does not exist, so that check would fail. The
+    // legacy mode renames without rewriting them, which is exactly right here.
+    out.push_back(in_transaction("PRAGMA legacy_alter_table = ON"));
+    // 6. Drop the old table (with foreign keys off: no cascade, no SET NULL).
+    out.push_back(in_transaction("DROP TABLE " + quote(table_name)));
+    // 7. The new table takes the old name (sqlite_sequence follows the rename).
+    out.push_back(in_transaction("ALTER TABLE " + quote(temp) + " RENAME TO " + quote(table_name)));
+    out.push_back(in_transaction("PRAGMA legacy_alter_table = OFF"));
+
+    // 8. Indexes (partial, descending, expression) and triggers come back.
+    for (const auto& ix : fresh.indexes)
+        out.push_back(in_transaction(create_index_sql(table_name, ix, false)));
+    for (const auto* trigger : triggers)
+        out.push_back(in_transaction(std::string(detail::trim(*trigger->definition_for(name())))));
+
+    // 9. Views that name the table must still work with its new columns.
+    for (const auto& o : after.objects)
+        if (o.kind == ObjectKind::view && o.definition_for(name()) && mentions(*o.definition_for(name()), table_name))
+            out.push_back(guard("SELECT * FROM " + quote(o.name) + " LIMIT 0",
+                                "view '" + o.name + "' no longer works after the rebuild of table '" + table_name +
+                                    "': change the view in the same step",
+                                what + ": view " + o.name + " still valid"));
+
+    // 10. No foreign key may dangle: the table's own keys and its children's.
+    std::vector<std::string> checks{"SELECT * FROM pragma_foreign_key_check(" + detail::single_quoted(table_name) + ")"};
+    for (const auto& t : after.tables)
+        if (t.name != table_name && std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
+                                                [&](const ForeignKey& fk) { return fk.ref_table == table_name; }))
+            checks.push_back("SELECT * FROM pragma_foreign_key_check(" + detail::single_quoted(t.name) + ")");
+    out.push_back(guard(detail::join(checks, " UNION ALL "),
+                        "the rebuild of table '" + table_name + "' leaves rows whose foreign keys point at nothing",
+                        what + ": foreign keys intact"));
+
+    // 11. COMMIT is the executor's. 12. Foreign keys back on, also after a failure.
+    out.push_back(outside("PRAGMA legacy_alter_table = OFF", Statement::Phase::after_transaction));
+    out.push_back(outside("PRAGMA foreign_keys = ON", Statement::Phase::after_transaction,
+                          what + ": foreign keys back on"));
+    return out;
+}
+
+}  // namespace strata::sqlite

@@ -1,0 +1,64 @@
+// The SQLite dialect: rendering, rebuilds, introspection (private to the backend).
+#pragma once
+
+#include "sql_dialect.hpp"
+
+struct sqlite3;
+
+namespace strata::sqlite {
+
+class SqliteDialect final : public detail::SqlDialect {
+public:
+    [[nodiscard]] std::string_view name() const noexcept override { return "sqlite"; }
+    [[nodiscard]] const Capabilities& capabilities() const noexcept override;
+    [[nodiscard]] bool accepts(const Url& url) const override;
+    [[nodiscard]] std::unique_ptr<Session> open(const Url& url, const ConnectOptions& options) const override;
+
+    [[nodiscard]] std::string render_type(const Type& type) const override;
+    [[nodiscard]] std::string render_literal(const Value& value) const override;
+    [[nodiscard]] std::string column_definition(const Column& column, const Table& table) const override;
+    [[nodiscard]] std::vector<std::string> table_constraint_lines(const Table& table) const override;
+    [[nodiscard]] std::string create_table_sql(const Table& table) const override;
+    [[nodiscard]] std::vector<Statement> render_step(std::span<const Op> ops, Schema& state) const override;
+    [[nodiscard]] std::vector<std::string> check_model(const Schema& model) const override;
+    [[nodiscard]] Schema inspect(Session& session) const override;
+
+    // Why an op cannot run in place and needs a table rebuild; empty when it can.
+    [[nodiscard]] std::string rebuild_reason(const Op& op, const Schema& before) const;
+
+protected:
+    void canonicalize_table(Table& table, const Schema& schema) const override;
+
+    std::vector<Statement> on(const AddColumn& op, const Schema& before) const override;
+    std::vector<Statement> on(const DropColumn& op, const Schema& before) const override;
+    std::vector<Statement> on(const AlterColumn& op, const Schema& before) const override;
+    std::vector<Statement> on(const AddForeignKey& op, const Schema& before) const override;
+    std::vector<Statement> on(const DropForeignKey& op, const Schema& before) const override;
+    std::vector<Statement> on(const AddUnique& op, const Schema& before) const override;
+    std::vector<Statement> on(const DropUnique& op, const Schema& before) const override;
+    std::vector<Statement> on(const AddCheck& op, const Schema& before) const override;
+    std::vector<Statement> on(const DropCheck& op, const Schema& before) const override;
+
+private:
+    // The ops run as one rebuild of their table (see rebuild.cpp).
+    std::vector<Statement> rebuild(std::span<const Op> ops, const Schema& before) const;
+    template <class T>
+    std::vector<Statement> rebuild_one(const T& op, const Schema& before) const
+    {
+        const Op ops[] = {op};
+        return rebuild(ops, before);
+    }
+};
+
+const SqliteDialect& instance();
+
+// The table an op changes, when a rebuild can fold the op in; nullptr otherwise.
+const std::string* rebuilt_table(const Op& op);
+
+// True when the declared type makes the column an alias of the rowid.
+bool is_rowid_alias(const Table& table, const Column& column);
+
+// Reads a schema from the CREATE statements SQLite keeps (sqlite_schema.sql).
+Schema read_schema(sqlite3* db);
+
+}  // namespace strata::sqlite

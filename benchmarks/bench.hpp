@@ -1,0 +1,83 @@
+// strata-bench: shared pieces of the benchmark cases (options, timing, results).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::bench {
+
+struct Options {
+    bool json = false;
+    bool quick = false;             // small sizes, few runs: the ctest smoke run
+    std::string pg_url;             // PostgreSQL server for the postgresql cases
+    std::vector<std::string> cases; // empty: every case
+    std::string work_dir;           // where SQLite files go
+    [[nodiscard]] bool wants(const std::string& name) const;
+    [[nodiscard]] int runs() const { return quick ? 1 : 9; }
+};
+
+struct CaseResult {
+    std::string name;
+    std::string dialect;
+    double strata_ms = 0;
+    double baseline_ms = 0;
+    std::string note;
+};
+
+struct SeriesPoint {
+    int n = 0;
+    double strata_ms = 0;
+    double baseline_ms = 0;
+};
+
+struct Series {
+    std::string name;
+    std::string dialect;
+    std::vector<SeriesPoint> points;
+};
+
+struct Report {
+    std::vector<CaseResult> cases;
+    std::vector<Series> series;
+};
+
+// Milliseconds of one call.
+double time_ms(const std::function<void()>& body);
+// Median of `runs` timings; `setup` runs before each timing, untimed.
+double median_ms(int runs, const std::function<void()>& body, const std::function<void()>& setup = {});
+
+struct Pair {
+    double strata_ms = 0;
+    double baseline_ms = 0;
+};
+// Medians of the baseline and strata, run in alternation so that both see the
+// same background load (this machine's timings drift by tens of percent).
+Pair measure(int runs, const std::function<void()>& baseline, const std::function<void()>& strata,
+             const std::function<void()>& setup = {});
+
+// The cases, by family.
+void introspection_cases(const Options& options, Report& report);
+
+// A throwaway PostgreSQL database on the server of options.pg_url.
+class PgScratchDatabase {
+public:
+    PgScratchDatabase(const std::string& server_url, const std::string& prefix);
+    ~PgScratchDatabase();
+    PgScratchDatabase(const PgScratchDatabase&) = delete;
+    PgScratchDatabase& operator=(const PgScratchDatabase&) = delete;
+    [[nodiscard]] const std::string& url() const { return url_; }
+    [[nodiscard]] const std::string& name() const { return name_; }
+
+private:
+    std::string server_url_, name_, url_;
+};
+
+// The path of a PostgreSQL client program (pg_dump), preferring the version's own binary.
+std::string pg_program(const std::string& name);
+// Runs a program and waits; returns its exit code.
+int run(const std::string& program, const std::vector<std::string>& args);
+
+}  // namespace strata::bench

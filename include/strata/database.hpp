@@ -1,0 +1,41 @@
+// strata::Database: an open connection to one bind's database, with its dialect.
+#pragma once
+
+#include "strata/dialect.hpp"
+#include "strata/session.hpp"
+#include "strata/url.hpp"
+
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace strata {
+
+class Database {
+public:
+    Database(std::unique_ptr<Session> session);
+    Database(Database&&) noexcept = default;
+    Database& operator=(Database&&) noexcept = default;
+    ~Database();
+
+    [[nodiscard]] Session& session() noexcept { return *session_; }
+    [[nodiscard]] const Dialect& dialect() const noexcept { return session_->dialect(); }
+    [[nodiscard]] const Url& url() const noexcept { return session_->url(); }
+    // The live schema (strata's own tables left out).
+    [[nodiscard]] Schema inspect();
+
+private:
+    std::unique_ptr<Session> session_;
+};
+
+// Opens a database by URL through the backends built into this strata.
+// Throws ConfigError for a malformed URL or an unknown scheme, DatabaseError
+// (connection) for a server that cannot be reached, within the connect timeout.
+[[nodiscard]] Database connect(std::string_view url, const ConnectOptions& options = {});
+
+// The dialects built into this strata (sqlite, postgresql).
+[[nodiscard]] std::span<const Dialect* const> dialects();
+// By name; nullptr when it is not built in.
+[[nodiscard]] const Dialect* find_dialect(std::string_view name);
+
+}  // namespace strata

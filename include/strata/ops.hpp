@@ -1,0 +1,174 @@
+// Operations as data: every schema change a step can make, frozen in values that
+// dialects render, the checksum serialises, and reverse() inverts.
+#pragma once
+
+#include "strata/schema.hpp"
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace strata {
+
+class Session;
+
+struct CreateTable {
+    Table table;
+};
+struct DropTable {
+    std::string table;
+    std::optional<Table> definition;  // known: reversible
+};
+struct RenameTable {
+    std::string from;
+    std::string to;
+};
+struct AddColumn {
+    std::string table;
+    Column column;
+};
+struct DropColumn {
+    std::string table;
+    std::string column;
+    std::optional<Column> definition;
+};
+struct RenameColumn {
+    std::string table;
+    std::string from;
+    std::string to;
+};
+// The whole column before and after (type, nullability, default, ...): reversing swaps them.
+struct AlterColumn {
+    std::string table;
+    Column from;
+    Column to;
+};
+struct CreateIndex {
+    std::string table;
+    Index index;
+    bool concurrently = false;  // PostgreSQL; only in no_transaction steps
+};
+struct DropIndex {
+    std::string table;
+    std::string name;
+    std::optional<Index> definition;
+    bool concurrently = false;
+};
+struct AddForeignKey {
+    std::string table;
+    ForeignKey foreign_key;
+};
+struct DropForeignKey {
+    std::string table;
+    std::string name;
+    std::optional<ForeignKey> definition;
+};
+struct AddUnique {
+    std::string table;
+    UniqueConstraint unique;
+};
+struct DropUnique {
+    std::string table;
+    std::string name;
+    std::optional<UniqueConstraint> definition;
+};
+struct AddCheck {
+    std::string table;
+    CheckConstraint check;
+};
+struct DropCheck {
+    std::string table;
+    std::string name;
+    std::optional<CheckConstraint> definition;
+};
+// Views, triggers, functions, native enums, extensions.
+struct CreateObject {
+    SqlObject object;
+};
+struct DropObject {
+    ObjectKind kind = ObjectKind::view;
+    std::string name;
+    std::optional<SqlObject> definition;
+};
+// Raw SQL: one text for every dialect (key "") or one per dialect; `down` likewise.
+struct ExecuteSql {
+    std::map<std::string, std::string> sql;
+    std::map<std::string, std::string> down;
+    [[nodiscard]] const std::string* sql_for(std::string_view dialect) const;
+};
+// Data code. `revision` stands for the code in the checksum: bump it when the code changes.
+struct RunCode {
+    std::string revision;
+    std::function<void(Session&)> up;
+    std::function<void(Session&)> down;
+};
+
+using Op = std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
+                        CreateIndex, DropIndex, AddForeignKey, DropForeignKey, AddUnique, DropUnique, AddCheck,
+                        DropCheck, CreateObject, DropObject, ExecuteSql, RunCode>;
+
+// Short human name of an op: "add_column user.name".
+[[nodiscard]] std::string describe(const Op& op);
+
+// The inverse of an op, or the reason there is none.
+struct Reversal {
+    std::optional<Op> op;
+    std::string why_not;
+};
+[[nodiscard]] Reversal reverse(const Op& op);
+
+// Applies an op to a schema model (the planner's and verify's simulation of a step).
+// Throws ModelError when the op does not fit the schema (unknown table, duplicate column, ...).
+void apply(Schema& schema, const Op& op);
+
+// True for the ops the models can express (they are covered by a fresh setup).
+[[nodiscard]] bool is_model_expressible(const Op& op) noexcept;
+
+// Column factories for frozen ops: col::varchar("name", 80).nullable().
+// NOT NULL unless .nullable() is called, like a non-optional model member.
+class ColumnSpec {
+public:
+    ColumnSpec(std::string name, Type type);
+    ColumnSpec& nullable();
+    ColumnSpec& not_null();
+    ColumnSpec& default_value(Value value);
+    ColumnSpec& default_value(const char* text) { return default_value(Value{std::string(text)}); }
+    template <class V>
+        requires std::is_integral_v<V> && (!std::is_same_v<V, bool>)
+    ColumnSpec& default_value(V v) { return default_value(Value{static_cast<std::int64_t>(v)}); }
+    ColumnSpec& default_now();
+    ColumnSpec& default_sql(std::string expression);
+    ColumnSpec& autoincrement();
+    ColumnSpec& collate(std::string collation);
+    ColumnSpec& comment(std::string text);
+    ColumnSpec& generated_always(std::string expression, bool stored = true);
+    operator Column() const { return column_; }  // NOLINT: implicit by design
+    [[nodiscard]] const Column& column() const noexcept { return column_; }
+
+private:
+    Column column_;
+};
+
+namespace col {
+ColumnSpec smallint(std::string name);
+ColumnSpec integer(std::string name);
+ColumnSpec bigint(std::string name);
+ColumnSpec boolean(std::string name);
+ColumnSpec real(std::string name);
+ColumnSpec double_precision(std::string name);
+ColumnSpec numeric(std::string name, int precision = 0, int scale = 0);
+ColumnSpec text(std::string name);
+ColumnSpec varchar(std::string name, int length);
+ColumnSpec blob(std::string name);
+ColumnSpec timestamp(std::string name);
+ColumnSpec timestamptz(std::string name);
+ColumnSpec date(std::string name);
+ColumnSpec json(std::string name);
+ColumnSpec uuid(std::string name);
+ColumnSpec of(std::string name, Type type);
+}  // namespace col
+
+}  // namespace strata

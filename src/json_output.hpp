@@ -1,0 +1,17 @@
+// nlohmann::json forms of strata's values, kept out of the public headers.
+#pragma once
+
+#include "strata/compare.hpp"
+#include "strata/schema.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace strata::detail {
+
+nlohmann::json value_json(const Value& v);
+Value value_from_json(const nlohmann::json& j);
+nlohmann::json schema_json(const Schema& schema);
+Schema schema_from_json(const nlohmann::json& j);
+nlohmann::json differences_json(const std::vector<Difference>& differences);
+
+}  // namespace strata::detail

@@ -1,0 +1,426 @@
+// Operations as data: description, reversal and their effect on a schema model.
+#include "strata/ops.hpp"
+
+#include "sql_tokenizer.hpp"
+#include "strata/errors.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+
+namespace strata {
+
+const std::string* ExecuteSql::sql_for(std::string_view dialect) const
+{
+    if (auto it = sql.find(std::string(dialect)); it != sql.end())
+        return &it->second;
+    if (auto it = sql.find(""); it != sql.end())
+        return &it->second;
+    return nullptr;
+}
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+}  // namespace
+
+std::string describe(const Op& op)
+{
+    return std::visit(
+        Overloaded{
+            [](const CreateTable& o) { return "create_table " + o.table.name; },
+            [](const DropTable& o) { return "drop_table " + o.table; },
+            [](const RenameTable& o) { return "rename_table " + o.from + " -> " + o.to; },
+            [](const AddColumn& o) { return "add_column " + o.table + "." + o.column.name; },
+            [](const DropColumn& o) { return "drop_column " + o.table + "." + o.column; },
+            [](const RenameColumn& o) { return "rename_column " + o.table + "." + o.from + " -> " + o.to; },
+            [](const AlterColumn& o) { return "alter_column " + o.table + "." + o.from.name; },
+            [](const CreateIndex& o) { return "create_index " + o.index.name + " on " + o.table; },
+            [](const DropIndex& o) { return "drop_index " + o.name; },
+            [](const AddForeignKey& o) { return "add_foreign_key " + o.foreign_key.name + " on " + o.table; },
+            [](const DropForeignKey& o) { return "drop_foreign_key " + o.name + " on " + o.table; },
+            [](const AddUnique& o) { return "add_unique " + o.unique.name + " on " + o.table; },
+            [](const DropUnique& o) { return "drop_unique " + o.name + " on " + o.table; },
+            [](const AddCheck& o) { return "add_check " + o.check.name + " on " + o.table; },
+            [](const DropCheck& o) { return "drop_check " + o.name + " on " + o.table; },
+            [](const CreateObject& o) { return std::string("create_") + to_string(o.object.kind) + " " + o.object.name; },
+            [](const DropObject& o) { return std::string("drop_") + to_string(o.kind) + " " + o.name; },
+            [](const ExecuteSql&) { return std::string("execute_sql"); },
+            [](const RunCode& o) { return "run_code " + o.revision; },
+        },
+        op);
+}
+
+Reversal reverse(const Op& op)
+{
+    auto ok = [](Op o) { return Reversal{std::move(o), {}}; };
+    auto no = [](std::string why) { return Reversal{std::nullopt, std::move(why)}; };
+    return std::visit(
+        Overloaded{
+            [&](const CreateTable& o) { return ok(DropTable{o.table.name, o.table}); },
+            [&](const DropTable& o) {
+                return o.definition ? ok(CreateTable{*o.definition})
+                                    : no("drop_table " + o.table + " does not record the table's definition");
+            },
+            [&](const RenameTable& o) { return ok(RenameTable{o.to, o.from}); },
+            [&](const AddColumn& o) { return ok(DropColumn{o.table, o.column.name, o.column}); },
+            [&](const DropColumn& o) {
+                return o.definition ? ok(AddColumn{o.table, *o.definition})
+                                    : no("drop_column " + o.table + "." + o.column +
+                                         " does not record the dropped column's definition");
+            },
+            [&](const RenameColumn& o) { return ok(RenameColumn{o.table, o.to, o.from}); },
+            [&](const AlterColumn& o) { return ok(AlterColumn{o.table, o.to, o.from}); },
+            [&](const CreateIndex& o) { return ok(DropIndex{o.table, o.index.name, o.index, o.concurrently}); },
+            [&](const DropIndex& o) {
+                return o.definition ? ok(CreateIndex{o.table, *o.definition, o.concurrently})
+                                    : no("drop_index " + o.name + " does not record the index's definition");
+            },
+            [&](const AddForeignKey& o) { return ok(DropForeignKey{o.table, o.foreign_key.name, o.foreign_key}); },
+            [&](const DropForeignKey& o) {
+                return o.definition ? ok(AddForeignKey{o.table, *o.definition})
+                                    : no("drop_foreign_key " + o.name + " does not record the key's definition");
+            },
+            [&](const AddUnique& o) { return ok(DropUnique{o.table, o.unique.name, o.unique}); },
+            [&](const DropUnique& o) {
+                return o.definition ? ok(AddUnique{o.table, *o.definition})
+                                    : no("drop_unique " + o.name + " does not record the constraint's definition");
+            },
+            [&](const AddCheck& o) { return ok(DropCheck{o.table, o.check.name, o.check}); },
+            [&](const DropCheck& o) {
+                return o.definition ? ok(AddCheck{o.table, *o.definition})
+                                    : no("drop_check " + o.name + " does not record the constraint's definition");
+            },
+            [&](const CreateObject& o) { return ok(DropObject{o.object.kind, o.object.name, o.object}); },
+            [&](const DropObject& o) {
+                return o.definition ? ok(CreateObject{*o.definition})
+                                    : no(std::string("drop_") + to_string(o.kind) + " " + o.name +
+                                         " does not record the object's definition");
+            },
+            [&](const ExecuteSql& o) {
+                return o.down.empty() ? no("raw SQL has no down SQL") : ok(ExecuteSql{o.down, o.sql});
+            },
+            [&](const RunCode& o) {
+                return o.down ? ok(RunCode{o.revision, o.down, o.up}) : no("data code has no down function");
+            },
+        },
+        op);
+}
+
+bool is_model_expressible(const Op& op) noexcept
+{
+    return !std::holds_alternative<ExecuteSql>(op) && !std::holds_alternative<RunCode>(op);
+}
+
+namespace {
+
+[[noreturn]] void misfit(const std::string& what, const std::string& table = {}, const std::string& column = {})
+{
+    ErrorContext c;
+    c.table = table;
+    c.column = column;
+    throw ModelError(what, std::move(c));
+}
+
+Table& table_of(Schema& s, const std::string& name, const std::string& op)
+{
+    if (auto* t = s.find_table(name))
+        return *t;
+    misfit(op + ": there is no table '" + name + "' at this point of the history", name);
+}
+
+template <class Vec, class Pred>
+bool erase_where(Vec& v, Pred pred)
+{
+    auto before = v.size();
+    v.erase(std::remove_if(v.begin(), v.end(), pred), v.end());
+    return v.size() != before;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x)
+{
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+using detail::TokenKind;
+
+bool mentions(const std::string& expression, const std::string& identifier)
+{
+    for (const auto& t : detail::tokenize(expression, {.brackets = false}))
+        if ((t.kind == TokenKind::word && detail::iequals(t.text, identifier)) ||
+            (t.kind == TokenKind::quoted_identifier && detail::unquote_identifier(t.text) == identifier))
+            return true;
+    return false;
+}
+
+std::string rename_in_expression(const std::string& expression, const std::string& from, const std::string& to)
+{
+    std::string out;
+    std::size_t last = 0;
+    for (const auto& t : detail::tokenize(expression, {.brackets = false})) {
+        bool hit = (t.kind == TokenKind::word && detail::iequals(t.text, from)) ||
+                   (t.kind == TokenKind::quoted_identifier && detail::unquote_identifier(t.text) == from);
+        if (!hit)
+            continue;
+        out.append(expression, last, t.offset - last);
+        out += '"';
+        for (char c : to) {
+            if (c == '"')
+                out += '"';
+            out += c;
+        }
+        out += '"';
+        last = t.offset + t.text.size();
+    }
+    out.append(expression, last);
+    return out;
+}
+
+void rename_in_list(std::vector<std::string>& v, const std::string& from, const std::string& to)
+{
+    std::replace(v.begin(), v.end(), from, to);
+}
+
+void check_unique_index_name(const Schema& s, const std::string& name)
+{
+    for (const auto& t : s.tables)
+        if (t.find_index(name))
+            misfit("create_index: an index named '" + name + "' already exists (on table '" + t.name + "')", t.name);
+}
+
+struct Applier {
+    Schema& s;
+
+    void operator()(const CreateTable& o)
+    {
+        if (s.find_table(o.table.name))
+            misfit("create_table: table '" + o.table.name + "' already exists", o.table.name);
+        for (const auto& ix : o.table.indexes)
+            check_unique_index_name(s, ix.name);
+        s.tables.push_back(o.table);
+    }
+    void operator()(const DropTable& o)
+    {
+        table_of(s, o.table, "drop_table");
+        erase_where(s.tables, [&](const Table& t) { return t.name == o.table; });
+        // The engine drops a table's triggers with it.
+        erase_where(s.objects, [&](const SqlObject& x) { return x.kind == ObjectKind::trigger && x.table == o.table; });
+    }
+    void operator()(const RenameTable& o)
+    {
+        auto& t = table_of(s, o.from, "rename_table");
+        if (s.find_table(o.to))
+            misfit("rename_table: table '" + o.to + "' already exists", o.to);
+        t.name = o.to;
+        for (auto& other : s.tables)
+            for (auto& fk : other.foreign_keys)
+                if (fk.ref_table == o.from)
+                    fk.ref_table = o.to;
+        for (auto& x : s.objects)
+            if (x.kind == ObjectKind::trigger && x.table == o.from)
+                x.table = o.to;
+    }
+    void operator()(const AddColumn& o)
+    {
+        auto& t = table_of(s, o.table, "add_column");
+        if (t.find_column(o.column.name))
+            misfit("add_column: table '" + o.table + "' already has a column '" + o.column.name + "'", o.table,
+                   o.column.name);
+        t.columns.push_back(o.column);
+    }
+    void operator()(const DropColumn& o)
+    {
+        auto& t = table_of(s, o.table, "drop_column");
+        if (!t.find_column(o.column))
+            misfit("drop_column: table '" + o.table + "' has no column '" + o.column + "'", o.table, o.column);
+        erase_where(t.columns, [&](const Column& c) { return c.name == o.column; });
+        // Indexes and constraints over the column go with it.
+        erase_where(t.indexes, [&](const Index& ix) {
+            return std::any_of(ix.elements.begin(), ix.elements.end(), [&](const IndexElement& e) {
+                       return e.column == o.column || (!e.expression.empty() && mentions(e.expression, o.column));
+                   }) ||
+                   (!ix.where.empty() && mentions(ix.where, o.column));
+        });
+        erase_where(t.uniques, [&](const UniqueConstraint& u) { return contains(u.columns, o.column); });
+        erase_where(t.foreign_keys, [&](const ForeignKey& fk) { return contains(fk.columns, o.column); });
+        erase_where(t.checks, [&](const CheckConstraint& c) { return mentions(c.expression, o.column); });
+        if (t.primary_key && contains(t.primary_key->columns, o.column))
+            t.primary_key.reset();
+    }
+    void operator()(const RenameColumn& o)
+    {
+        auto& t = table_of(s, o.table, "rename_column");
+        auto* c = t.find_column(o.from);
+        if (!c)
+            misfit("rename_column: table '" + o.table + "' has no column '" + o.from + "'", o.table, o.from);
+        if (t.find_column(o.to))
+            misfit("rename_column: table '" + o.table + "' already has a column '" + o.to + "'", o.table, o.to);
+        c->name = o.to;
+        if (t.primary_key)
+            rename_in_list(t.primary_key->columns, o.from, o.to);
+        for (auto& u : t.uniques)
+            rename_in_list(u.columns, o.from, o.to);
+        for (auto& fk : t.foreign_keys)
+            rename_in_list(fk.columns, o.from, o.to);
+        for (auto& ck : t.checks)
+            ck.expression = rename_in_expression(ck.expression, o.from, o.to);
+        for (auto& ix : t.indexes) {
+            for (auto& e : ix.elements) {
+                if (e.column == o.from)
+                    e.column = o.to;
+                if (!e.expression.empty())
+                    e.expression = rename_in_expression(e.expression, o.from, o.to);
+            }
+            if (!ix.where.empty())
+                ix.where = rename_in_expression(ix.where, o.from, o.to);
+        }
+        for (auto& other : s.tables)
+            for (auto& fk : other.foreign_keys)
+                if (fk.ref_table == o.table)
+                    rename_in_list(fk.ref_columns, o.from, o.to);
+    }
+    void operator()(const AlterColumn& o)
+    {
+        auto& t = table_of(s, o.table, "alter_column");
+        if (o.from.name != o.to.name)
+            misfit("alter_column cannot rename '" + o.from.name + "' to '" + o.to.name + "'; use rename_column",
+                   o.table, o.from.name);
+        auto* c = t.find_column(o.from.name);
+        if (!c)
+            misfit("alter_column: table '" + o.table + "' has no column '" + o.from.name + "'", o.table, o.from.name);
+        *c = o.to;
+    }
+    void operator()(const CreateIndex& o)
+    {
+        auto& t = table_of(s, o.table, "create_index");
+        check_unique_index_name(s, o.index.name);
+        t.indexes.push_back(o.index);
+    }
+    void operator()(const DropIndex& o)
+    {
+        auto& t = table_of(s, o.table, "drop_index");
+        if (!erase_where(t.indexes, [&](const Index& ix) { return ix.name == o.name; }))
+            misfit("drop_index: table '" + o.table + "' has no index '" + o.name + "'", o.table);
+    }
+    void operator()(const AddForeignKey& o) { table_of(s, o.table, "add_foreign_key").foreign_keys.push_back(o.foreign_key); }
+    void operator()(const DropForeignKey& o)
+    {
+        auto& t = table_of(s, o.table, "drop_foreign_key");
+        if (!erase_where(t.foreign_keys, [&](const ForeignKey& fk) { return fk.name == o.name; }))
+            misfit("drop_foreign_key: table '" + o.table + "' has no foreign key '" + o.name + "'", o.table);
+    }
+    void operator()(const AddUnique& o) { table_of(s, o.table, "add_unique").uniques.push_back(o.unique); }
+    void operator()(const DropUnique& o)
+    {
+        auto& t = table_of(s, o.table, "drop_unique");
+        if (!erase_where(t.uniques, [&](const UniqueConstraint& u) { return u.name == o.name; }))
+            misfit("drop_unique: table '" + o.table + "' has no unique constraint '" + o.name + "'", o.table);
+    }
+    void operator()(const AddCheck& o) { table_of(s, o.table, "add_check").checks.push_back(o.check); }
+    void operator()(const DropCheck& o)
+    {
+        auto& t = table_of(s, o.table, "drop_check");
+        if (!erase_where(t.checks, [&](const CheckConstraint& c) { return c.name == o.name; }))
+            misfit("drop_check: table '" + o.table + "' has no check constraint '" + o.name + "'", o.table);
+    }
+    void operator()(const CreateObject& o)
+    {
+        if (s.find_object(o.object.kind, o.object.name))
+            misfit(std::string("create_") + to_string(o.object.kind) + ": '" + o.object.name + "' already exists");
+        s.objects.push_back(o.object);
+    }
+    void operator()(const DropObject& o)
+    {
+        if (!erase_where(s.objects, [&](const SqlObject& x) { return x.kind == o.kind && x.name == o.name; }))
+            misfit(std::string("drop_") + to_string(o.kind) + ": there is no " + to_string(o.kind) + " '" + o.name + "'");
+    }
+    // Raw SQL and data code are opaque to the model.
+    void operator()(const ExecuteSql&) {}
+    void operator()(const RunCode&) {}
+};
+
+}  // namespace
+
+void apply(Schema& schema, const Op& op)
+{
+    std::visit(Applier{schema}, op);
+}
+
+ColumnSpec::ColumnSpec(std::string name, Type type)
+{
+    column_.name = std::move(name);
+    column_.type = std::move(type);
+    column_.nullable = false;
+}
+
+ColumnSpec& ColumnSpec::nullable()
+{
+    column_.nullable = true;
+    return *this;
+}
+ColumnSpec& ColumnSpec::not_null()
+{
+    column_.nullable = false;
+    return *this;
+}
+ColumnSpec& ColumnSpec::default_value(Value value)
+{
+    column_.default_value = Default::literal(std::move(value));
+    return *this;
+}
+ColumnSpec& ColumnSpec::default_now()
+{
+    column_.default_value = Default::now();
+    return *this;
+}
+ColumnSpec& ColumnSpec::default_sql(std::string expression)
+{
+    column_.default_value = Default::expression(std::move(expression));
+    return *this;
+}
+ColumnSpec& ColumnSpec::autoincrement()
+{
+    column_.autoincrement = true;
+    return *this;
+}
+ColumnSpec& ColumnSpec::collate(std::string collation)
+{
+    column_.collation = std::move(collation);
+    return *this;
+}
+ColumnSpec& ColumnSpec::comment(std::string text)
+{
+    column_.comment = std::move(text);
+    return *this;
+}
+ColumnSpec& ColumnSpec::generated_always(std::string expression, bool stored)
+{
+    column_.generated = Generated{std::move(expression), stored};
+    return *this;
+}
+
+namespace col {
+ColumnSpec smallint(std::string name) { return {std::move(name), Type::smallint()}; }
+ColumnSpec integer(std::string name) { return {std::move(name), Type::integer()}; }
+ColumnSpec bigint(std::string name) { return {std::move(name), Type::bigint()}; }
+ColumnSpec boolean(std::string name) { return {std::move(name), Type::boolean()}; }
+ColumnSpec real(std::string name) { return {std::move(name), Type::real()}; }
+ColumnSpec double_precision(std::string name) { return {std::move(name), Type::double_precision()}; }
+ColumnSpec numeric(std::string name, int precision, int scale) { return {std::move(name), Type::numeric(precision, scale)}; }
+ColumnSpec text(std::string name) { return {std::move(name), Type::text()}; }
+ColumnSpec varchar(std::string name, int length) { return {std::move(name), Type::varchar(length)}; }
+ColumnSpec blob(std::string name) { return {std::move(name), Type::blob()}; }
+ColumnSpec timestamp(std::string name) { return {std::move(name), Type::timestamp()}; }
+ColumnSpec timestamptz(std::string name) { return {std::move(name), Type::timestamptz()}; }
+ColumnSpec date(std::string name) { return {std::move(name), Type::date()}; }
+ColumnSpec json(std::string name) { return {std::move(name), Type::json()}; }
+ColumnSpec uuid(std::string name) { return {std::move(name), Type::uuid()}; }
+ColumnSpec of(std::string name, Type type) { return {std::move(name), std::move(type)}; }
+}  // namespace col
+
+}  // namespace strata

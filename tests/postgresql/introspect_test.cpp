@@ -1,0 +1,90 @@
+// PostgreSQL introspection through pg_catalog: a schema strata did not write.
+#include "test_support.hpp"
+
+#include "strata/inspect.hpp"
+
+using namespace strata;
+using namespace strata::test;
+
+class PostgresqlIntrospect : public PgTest {};
+
+TEST_F(PostgresqlIntrospect, ReadsEveryFeatureOfAHandWrittenSchema)
+{
+    PgSchema schema(server_url_);
+    auto db = connect(schema.url());
+    db.session().execute(read_file(data_file("foreign_postgresql.sql")));
+    auto s = db.inspect();
+    ASSERT_EQ(s.tables.size(), 4u);
+    const auto* order = s.find_table("order");
+    ASSERT_NE(order, nullptr);
+    EXPECT_TRUE(order->find_column("id")->autoincrement);  // serial
+    EXPECT_FALSE(order->find_column("id")->default_value);
+    EXPECT_EQ(order->find_column("customer name")->collation, "C");
+    EXPECT_EQ(order->find_column("placed")->default_value, Default::now());
+    EXPECT_EQ(order->find_column("status")->type, Type::enumeration("order_status"));
+    EXPECT_EQ(order->find_column("status")->default_value, Default::literal(std::string("new")));
+    EXPECT_EQ(order->find_column("tags")->type, Type::custom("text[]"));
+    EXPECT_EQ(order->comment, "customer orders");
+    EXPECT_EQ(order->find_column("total")->comment, "in cents; \"with quotes\"");
+    EXPECT_EQ(order->checks.size(), 1u);
+    ASSERT_EQ(order->uniques.size(), 1u);
+    EXPECT_EQ(order->uniques[0].columns, (std::vector<std::string>{"region", "number"}));
+    EXPECT_EQ(order->find_index("ix_order_tags")->method, "gin");
+    EXPECT_TRUE(order->find_index("ix_order_placed_desc")->elements[0].descending);
+    EXPECT_FALSE(order->find_index("ix_order_status")->where.empty());
+    EXPECT_FALSE(order->find_index("ux_order_customer")->elements[0].expression.empty());
+    EXPECT_EQ(order->find_index("ux_order_customer")->elements[1].column, "region");
+
+    const auto* line = s.find_table("line");
+    ASSERT_EQ(line->foreign_keys.size(), 2u);
+    const ForeignKey* composite = nullptr;
+    for (const auto& fk : line->foreign_keys)
+        if (fk.ref_table == "group")
+            composite = &fk;
+    ASSERT_NE(composite, nullptr);
+    EXPECT_EQ(composite->ref_columns, (std::vector<std::string>{"key", "select"}));
+    EXPECT_EQ(composite->on_delete, FkAction::set_null);
+    EXPECT_TRUE(composite->deferrable && composite->initially_deferred);
+    ASSERT_TRUE(line->find_column("amount")->generated);
+    EXPECT_EQ(line->find_column("note")->default_value, Default::literal(Blob{std::byte{0}}));
+
+    const auto* log = s.find_table("audit_log");
+    EXPECT_EQ(log->find_column("addr")->type, Type::custom("inet"));
+    EXPECT_EQ(log->find_column("flags")->type, Type::custom("bit(3)"));
+    EXPECT_EQ(log->find_column("size")->default_value, Default::literal(std::int64_t{-1}));
+
+    const auto* e = s.find_object(ObjectKind::enum_type, "order_status");
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->values, (std::vector<std::string>{"new", "paid", "shipped"}));
+    EXPECT_NE(s.find_object(ObjectKind::view, "open_orders"), nullptr);
+    const auto* f = s.find_object(ObjectKind::function, "log_paid");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->definition.at("postgresql").find(schema.name()), std::string::npos) << "schema name left in";
+    const auto* t = s.find_object(ObjectKind::trigger, "log_paid");
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->table, "order");
+}
+
+TEST_F(PostgresqlIntrospect, RenderedSchemaRecreatesTheSameSchemaElsewhere)
+{
+    PgSchema a_schema(server_url_);
+    PgSchema b_schema(server_url_);
+    auto a = connect(a_schema.url());
+    a.session().execute(read_file(data_file("foreign_postgresql.sql")));
+    auto schema_a = a.inspect();
+    auto b = connect(b_schema.url());
+    b.session().execute(to_sql(schema_a, b.dialect()));
+    auto differences = compare(schema_a, b.inspect());
+    EXPECT_TRUE(differences.empty()) << lines(differences);
+    // The copy works: its trigger fires into its own audit_log.
+    b.session().execute("INSERT INTO \"order\" (\"customer name\") VALUES ('Ann')");
+    b.session().execute("UPDATE \"order\" SET status = 'paid'");
+    EXPECT_EQ(b.session().scalar("SELECT count(*) FROM audit_log"), Value{std::int64_t{1}});
+    EXPECT_EQ(a.session().scalar("SELECT count(*) FROM audit_log"), Value{std::int64_t{0}});
+}
+
+TEST_F(PostgresqlIntrospect, MissingSchemaReadsAsEmpty)
+{
+    auto db = connect(server_url_ + "?schema=" + unique_name("absent"));
+    EXPECT_TRUE(db.inspect().tables.empty());
+}

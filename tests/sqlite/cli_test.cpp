@@ -1,0 +1,117 @@
+// The strata binary against real SQLite files: inspect formats, diff, exit codes.
+#include "models.hpp"
+#include "test_support.hpp"
+
+#include "strata/inspect.hpp"
+
+#include <nlohmann/json.hpp>
+
+using namespace strata;
+using namespace strata::test;
+
+namespace {
+std::string created(const TempDir& dir, const std::string& file)
+{
+    auto url = dir.sqlite_url(file);
+    auto db = connect(url);
+    EXPECT_TRUE(create_and_compare(db, every_feature_model()).empty());
+    return url;
+}
+}  // namespace
+
+TEST(SqliteCli, InspectPrintsJson)
+{
+    TempDir dir;
+    auto url = created(dir, "a.db");
+    auto r = run_cli({"inspect", url, "--format", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["format"], "strata.inspect/1");
+    EXPECT_EQ(j["tables"].size(), every_feature_model().tables.size());
+    EXPECT_EQ(schema_from_json(r.out), connect(url).inspect());
+}
+
+TEST(SqliteCli, InspectPrintsSqlThatRecreatesTheSchema)
+{
+    TempDir dir;
+    auto url = created(dir, "a.db");
+    auto r = run_cli({"inspect", url, "--format", "sql"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("CREATE TABLE \"person\""), std::string::npos);
+    auto copy = connect(dir.sqlite_url("copy.db"));
+    execute_script(copy, r.out);
+    auto differences = compare(connect(url).inspect(), copy.inspect());
+    EXPECT_TRUE(differences.empty()) << lines(differences);
+}
+
+TEST(SqliteCli, InspectPrintsMermaid)
+{
+    TempDir dir;
+    auto url = created(dir, "a.db");
+    auto r = run_cli({"inspect", url, "--format", "mermaid"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(r.out.starts_with("erDiagram\n"));
+    EXPECT_NE(r.out.find("parent ||--o{ child"), std::string::npos) << r.out;
+}
+
+TEST(SqliteCli, DiffOfTwoDatabasesFromOneModelExitsZero)
+{
+    TempDir dir;
+    auto a = created(dir, "a.db");
+    auto b = created(dir, "b.db");
+    auto r = run_cli({"diff", a, b});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.out, "no differences\n");
+}
+
+TEST(SqliteCli, DiffListsDifferencesAndExitsThree)
+{
+    TempDir dir;
+    auto a = created(dir, "a.db");
+    auto b = created(dir, "b.db");
+    connect(b).session().execute("ALTER TABLE \"person\" ADD COLUMN \"nickname\" TEXT");
+    auto r = run_cli({"diff", a, b});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.out.find("table person: column nickname: only in B"), std::string::npos) << r.out;
+    auto j = run_cli({"--json", "diff", a, b});
+    EXPECT_EQ(j.exit_code, 3);
+    auto parsed = nlohmann::json::parse(j.out);
+    EXPECT_EQ(parsed["format"], "strata.diff/1");
+    EXPECT_EQ(parsed["equal"], false);
+    ASSERT_EQ(parsed["differences"].size(), 1u);
+    EXPECT_EQ(parsed["differences"][0]["name"], "nickname");
+    EXPECT_EQ(parsed["differences"][0]["kind"], "added");
+}
+
+TEST(SqliteCli, DiffExcludeLeavesATableOut)
+{
+    TempDir dir;
+    auto a = created(dir, "a.db");
+    auto b = created(dir, "b.db");
+    connect(b).session().execute("CREATE TABLE scratch (x INTEGER)");
+    EXPECT_EQ(run_cli({"diff", a, b, "--exclude", "scratch"}).exit_code, 0);
+}
+
+TEST(SqliteCli, BadUsageExitsTwo)
+{
+    auto r = run_cli({"inspect"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("inspect needs a database URL"), std::string::npos) << r.err;
+    r = run_cli({"inspect", "nonsense.db"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("malformed database URL 'nonsense.db': no scheme"), std::string::npos) << r.err;
+    r = run_cli({"frobnicate"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos) << r.err;
+    r = run_cli({"inspect", "sqlite::memory:", "--format", "yaml"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("unknown format 'yaml'"), std::string::npos) << r.err;
+}
+
+TEST(SqliteCli, MissingReadOnlyFileExitsOne)
+{
+    TempDir dir;
+    auto r = run_cli({"inspect", dir.sqlite_url("absent.db") + "?mode=ro"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+}

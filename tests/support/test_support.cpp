@@ -1,0 +1,212 @@
+// Shared test helpers: temporary SQLite files, per-test PostgreSQL schemas, the CLI.
+#include "test_support.hpp"
+
+#include "strata/errors.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace strata::test {
+
+std::string unique_name(const std::string& prefix)
+{
+    static std::atomic<int> counter{0};
+    static const auto seed = std::random_device{}();
+    std::ostringstream s;
+    s << prefix << "_" << getpid() << "_" << (seed % 100000) << "_" << counter++;
+    return s.str();
+}
+
+TempDir::TempDir()
+{
+    path_ = std::filesystem::temp_directory_path() / unique_name("strata_test");
+    std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir()
+{
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::sqlite_url(const std::string& file) const
+{
+    return "sqlite:///" + (path_ / file).string();
+}
+
+std::optional<std::string> pg_unavailable()
+{
+    const char* url = std::getenv("STRATA_TEST_PG_URL");
+    if (!url || !*url)
+        return std::string("STRATA_TEST_PG_URL is not set");
+    try {
+        (void)connect(url);
+        return std::nullopt;
+    } catch (const std::exception& e) {
+        return std::string("PostgreSQL at STRATA_TEST_PG_URL is unreachable: ") + e.what();
+    }
+}
+
+void PgTest::SetUp()
+{
+    if (auto why = pg_unavailable()) {
+        const char* require = std::getenv("STRATA_REQUIRE_PG");
+        if (require && std::string(require) == "1")
+            FAIL() << *why << " (STRATA_REQUIRE_PG=1: the PostgreSQL tests must run)";
+        GTEST_SKIP() << *why;
+    }
+    server_url_ = std::getenv("STRATA_TEST_PG_URL");
+}
+
+namespace {
+
+std::string with_param(const std::string& url, const std::string& param)
+{
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + param;
+}
+
+std::string with_database(const std::string& url, const std::string& name)
+{
+    auto scheme_end = url.find("://");
+    auto slash = url.find('/', scheme_end + 3);
+    auto query = url.find('?');
+    std::string tail = query == std::string::npos ? "" : url.substr(query);
+    return url.substr(0, slash) + "/" + name + tail;
+}
+
+}  // namespace
+
+PgSchema::PgSchema(const std::string& server_url) : server_url_(server_url), name_(unique_name("t"))
+{
+    auto db = connect(server_url_);
+    db.session().execute("CREATE SCHEMA \"" + name_ + "\"");
+    url_ = with_param(server_url_, "schema=" + name_);
+}
+
+PgSchema::~PgSchema()
+{
+    try {
+        auto db = connect(server_url_);
+        db.session().execute("DROP SCHEMA IF EXISTS \"" + name_ + "\" CASCADE");
+    } catch (...) {
+    }
+}
+
+PgDatabase::PgDatabase(const std::string& server_url) : server_url_(server_url), name_(unique_name("d"))
+{
+    auto db = connect(server_url_);
+    db.session().execute("CREATE DATABASE \"" + name_ + "\"");
+    url_ = with_database(server_url_, name_);
+}
+
+PgDatabase::~PgDatabase()
+{
+    try {
+        auto db = connect(server_url_);
+        db.session().execute("DROP DATABASE IF EXISTS \"" + name_ + "\" WITH (FORCE)");
+    } catch (...) {
+    }
+}
+
+std::string read_file(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::filesystem::path data_file(const std::string& name)
+{
+    return std::filesystem::path(STRATA_TEST_DATA_DIR) / name;
+}
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::vector<std::string>& env)
+{
+    char out_template[] = "/tmp/strata_cli_out_XXXXXX";
+    char err_template[] = "/tmp/strata_cli_err_XXXXXX";
+    int out_fd = mkstemp(out_template);
+    int err_fd = mkstemp(err_template);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        for (const auto& e : env)
+            putenv(const_cast<char*>(e.c_str()));
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>(program.c_str()));
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(program.c_str(), argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(out_fd);
+    close(err_fd);
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read_file(out_template);
+    r.err = read_file(err_template);
+    std::filesystem::remove(out_template);
+    std::filesystem::remove(err_template);
+    return r;
+}
+
+CommandResult run_cli(const std::vector<std::string>& args, const std::vector<std::string>& env)
+{
+    return run_program(STRATA_CLI_PATH, args, env);
+}
+
+}  // namespace strata::test
+
+#include "sql_tokenizer.hpp"
+#include "strata/inspect.hpp"
+#include "strata/validate.hpp"
+
+namespace strata::test {
+
+std::vector<Difference> create_and_compare(Database& db, const Schema& model)
+{
+    const auto& dialect = db.dialect();
+    validate(model, &dialect);
+    {
+        Transaction tx(db.session());
+        for (const auto& s : dialect.create_all(model))
+            db.session().execute(s.sql);
+        tx.commit();
+    }
+    CompareOptions options;
+    options.object_definitions = dialect.capabilities().preserves_object_sql;
+    return compare(dialect.canonical(model), db.inspect(), options);
+}
+
+void execute_script(Database& db, const std::string& sql)
+{
+    auto split = detail::split_statements(sql);
+    if (!split.error.empty())
+        throw std::runtime_error("script: " + split.error);
+    for (const auto& s : split.statements)
+        db.session().execute(s.sql);
+}
+
+std::string lines(const std::vector<Difference>& differences)
+{
+    std::string out;
+    for (const auto& d : differences)
+        out += to_text(d, "expected", "live") + "\n";
+    return out;
+}
+
+}  // namespace strata::test

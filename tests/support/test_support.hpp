@@ -1,0 +1,103 @@
+// Shared test helpers: temporary SQLite files, per-test PostgreSQL schemas, the CLI.
+#pragma once
+
+#include "strata/database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::test {
+
+// A directory removed at the end of the test.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    [[nodiscard]] std::string sqlite_url(const std::string& file) const;
+
+private:
+    std::filesystem::path path_;
+};
+
+// Base of every PostgreSQL test: SetUp reads the test server's URL
+// (STRATA_TEST_PG_URL). When it is unset or unreachable the test is skipped, or
+// fails under STRATA_REQUIRE_PG=1 (CI): a PostgreSQL test that silently skips
+// in CI is a defect.
+class PgTest : public ::testing::Test {
+protected:
+    void SetUp() override;
+    std::string server_url_;
+};
+
+// The reason the test server cannot be used, or nothing when it can.
+std::optional<std::string> pg_unavailable();
+
+// A schema of its own on the test server, dropped at the end of the test.
+class PgSchema {
+public:
+    explicit PgSchema(const std::string& server_url);
+    ~PgSchema();
+    PgSchema(const PgSchema&) = delete;
+    PgSchema& operator=(const PgSchema&) = delete;
+    [[nodiscard]] const std::string& name() const { return name_; }
+    // The server URL with ?schema=<name>.
+    [[nodiscard]] const std::string& url() const { return url_; }
+
+private:
+    std::string server_url_;
+    std::string name_;
+    std::string url_;
+};
+
+// A database of its own on the test server (for what a schema cannot isolate).
+class PgDatabase {
+public:
+    explicit PgDatabase(const std::string& server_url);
+    ~PgDatabase();
+    PgDatabase(const PgDatabase&) = delete;
+    PgDatabase& operator=(const PgDatabase&) = delete;
+    [[nodiscard]] const std::string& url() const { return url_; }
+
+private:
+    std::string server_url_;
+    std::string name_;
+    std::string url_;
+};
+
+std::string unique_name(const std::string& prefix);
+std::string read_file(const std::filesystem::path& path);
+std::filesystem::path data_file(const std::string& name);
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+// Runs the strata binary with the arguments (no shell), capturing output.
+CommandResult run_cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+// Runs any program with the arguments (no shell), capturing output.
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::vector<std::string>& env = {});
+
+}  // namespace strata::test
+
+#include "strata/compare.hpp"
+
+namespace strata::test {
+
+// Creates the model in the database (one transaction), reads it back and
+// compares it with the model as the dialect stores it. Empty = round trip holds.
+std::vector<Difference> create_and_compare(Database& db, const Schema& model);
+// Runs the SQL text (several statements) in the database.
+void execute_script(Database& db, const std::string& sql);
+// Differences as lines, for failure messages.
+std::string lines(const std::vector<Difference>& differences);
+
+}  // namespace strata::test
