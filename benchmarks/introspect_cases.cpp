@@ -84,7 +84,8 @@ std::size_t diff_count(const std::string& a, const std::string& b)
     auto da = connect(a);
     auto db = connect(b);
     bool same_engine = da.dialect().name() == db.dialect().name();
-    return compare(da.inspect(), db.inspect(), {.object_definitions = same_engine}).size();
+    auto schemas = inspect_all({&da.session(), &db.session()});  // as `strata diff` does
+    return compare(schemas[0], schemas[1], {.object_definitions = same_engine}).size();
 }
 
 }  // namespace

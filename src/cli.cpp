@@ -124,7 +124,8 @@ int run_diff(const Options& o)
     auto b = connect(urls[1]);
     // Object bodies compare only between the same engine (PostgreSQL re-renders them).
     options.object_definitions = a.dialect().name() == b.dialect().name();
-    auto differences = compare(a.inspect(), b.inspect(), options);
+    auto schemas = inspect_all({&a.session(), &b.session()});
+    auto differences = compare(schemas[0], schemas[1], options);
     auto label_a = a.url().masked();
     auto label_b = b.url().masked();
     if (o.json) {

@@ -3,7 +3,9 @@
 
 #include "strata/dialect.hpp"
 #include "strata/session.hpp"
+#include "strata/session.hpp"
 
+#include <future>
 #include <set>
 
 namespace strata {
@@ -11,6 +13,22 @@ namespace strata {
 Schema inspect(Session& session)
 {
     return session.dialect().inspect(session);
+}
+
+std::vector<Schema> inspect_all(const std::vector<Session*>& sessions)
+{
+    // A server's introspection waits on the server, so several overlap well; an
+    // embedded engine's is work in this process (and SQLite's allocator takes a
+    // process-wide lock), so those run one after the other.
+    std::vector<std::future<Schema>> pending(sessions.size());
+    for (std::size_t i = 0; i < sessions.size(); ++i)
+        if (!sessions[i]->dialect().capabilities().embedded)
+            pending[i] = std::async(std::launch::async, [s = sessions[i]] { return inspect(*s); });
+    std::vector<Schema> out;
+    out.reserve(sessions.size());
+    for (std::size_t i = 0; i < sessions.size(); ++i)
+        out.push_back(pending[i].valid() ? pending[i].get() : inspect(*sessions[i]));
+    return out;
 }
 
 std::string to_sql(const Schema& schema, const Dialect& dialect)

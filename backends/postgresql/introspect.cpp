@@ -49,15 +49,6 @@ struct Result {
     bool flag(int row, int col) const { return text(row, col) == "t"; }
 };
 
-Result run(PGconn* conn, const char* sql, const std::string& ns)
-{
-    const char* params[] = {ns.c_str()};
-    Result r(PQexecParams(conn, sql, 1, nullptr, params, nullptr, nullptr, 0));
-    if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
-        throw_error(conn, r.r, sql);
-    return r;
-}
-
 // "{1,2}" or "1 2" -> numbers.
 std::vector<int> numbers(std::string_view text)
 {
@@ -185,13 +176,21 @@ std::string without_schema_qualifier(const std::string& body, const std::string&
 // Plain defaults cannot name columns, so pg_get_expr() needs no table: given one
 // it opens the table to name columns (~10 us each on a fresh connection).
 // One row per column, and one with a NULL attnum for a table without columns.
+// Types that are not built in (enums, domains, arrays) and collations other than
+// the default are looked up only for the rows that have them.
 const char* const columns_sql = R"(
 SELECT c.oid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
        CASE WHEN a.atthasdef THEN pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) END,
        CASE WHEN a.atttypid IN (16, 17, 20, 21, 23, 25, 700, 701, 1043, 1082, 1700, 2950, 3802)
               OR (a.atttypid IN (1114, 1184) AND a.atttypmod = -1) THEN NULL
             ELSE format_type(a.atttypid, a.atttypmod) END,
-       a.attcollation, c.relname
+       CASE WHEN a.atttypid NOT IN (16, 17, 20, 21, 23, 25, 700, 701, 1043, 1082, 1114, 1184, 1700, 2950, 3802)
+            THEN (SELECT t.typtype::text FROM pg_type t WHERE t.oid = a.atttypid) END,
+       CASE WHEN a.atttypid NOT IN (16, 17, 20, 21, 23, 25, 700, 701, 1043, 1082, 1114, 1184, 1700, 2950, 3802)
+            THEN (SELECT t.typname FROM pg_type t WHERE t.oid = a.atttypid) END,
+       CASE WHEN a.attcollation NOT IN (0, 100)
+            THEN (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END,
+       c.relname
 FROM pg_class c
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_attrdef ad ON a.atthasdef AND ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -201,11 +200,6 @@ const char* const comments_sql = R"(
 SELECT d.objoid, d.objsubid, d.description
 FROM pg_description d JOIN pg_class c ON c.oid = d.objoid
 WHERE d.classoid = 'pg_class'::regclass AND c.relnamespace = $1::oid AND c.relkind IN ('r', 'p'))";
-
-// Types that are not built in (enums, domains, arrays) and collations other than
-// the default: few, so looked up by the OIDs the columns name, not joined to each.
-const char* const types_sql = "SELECT oid, typtype, typname FROM pg_type WHERE oid = ANY($1::oid[])";
-const char* const collations_sql = "SELECT oid, collname FROM pg_collation WHERE oid = ANY($1::oid[])";
 
 const char* const constraints_sql = R"(
 SELECT con.conrelid, con.conname, con.contype, con.conkey, rc.relname, con.confkey,
@@ -250,31 +244,54 @@ UNION ALL
 SELECT 'extension', x.extname, '', '' FROM pg_extension x WHERE x.extnamespace = $1::oid AND x.extname <> 'plpgsql'
 ORDER BY 1, 2)";
 
-// DEFAULT_COLLATION_OID: a column that names no collation of its own.
-constexpr long long default_collation = 100;
-
-std::string oid_array(const std::set<long long>& oids)
-{
-    std::string out = "{";
-    for (auto oid : oids)
-        out += (out.size() > 1 ? "," : "") + std::to_string(oid);
-    return out + "}";
-}
-
-// Right after a migration the catalogs' statistics are stale (the tables just
-// created are not counted), and the planner then picks nested loops that visit
-// one catalog once per row of another: 0.8 s instead of 20 ms at 1,000 tables.
-// Hash joins over the catalogs are right at every size, so nested loops are off
-// while strata reads them.
-class NestedLoopsOff {
+// Sends the catalog queries in one round trip: the server runs each while strata
+// decodes the result before it. Right after a migration the catalogs'
+// statistics are stale (the tables just created are not counted), and the
+// planner then picks nested loops that visit one catalog once per row of
+// another: 0.8 s instead of 20 ms at 1,000 tables. Hash joins over the catalogs
+// are right at every size, so nested loops are off for the batch.
+class Batch {
 public:
-    explicit NestedLoopsOff(PGconn* conn) : conn_(conn) { PQclear(PQexec(conn_, "SET enable_nestloop = off")); }
-    ~NestedLoopsOff() { PQclear(PQexec(conn_, "RESET enable_nestloop")); }
-    NestedLoopsOff(const NestedLoopsOff&) = delete;
-    NestedLoopsOff& operator=(const NestedLoopsOff&) = delete;
+    Batch(PGconn* conn, const std::string& ns, std::initializer_list<const char*> queries) : conn_(conn)
+    {
+        std::string sql = "SET enable_nestloop = off;";
+        for (const char* q : queries) {
+            std::string query = q;
+            for (auto at = query.find("$1::oid"); at != std::string::npos; at = query.find("$1::oid"))
+                query.replace(at, 2, ns);  // the namespace OID, a number read from the server
+            sql += query + ";";
+        }
+        sql += "RESET enable_nestloop";
+        sql_ = std::move(sql);
+        if (!PQsendQuery(conn_, sql_.c_str()))
+            throw_error(conn_, nullptr, sql_);
+        Result set(PQgetResult(conn_));  // SET
+        check(set.r, PGRES_COMMAND_OK);
+    }
+    ~Batch()
+    {
+        while (PGresult* r = PQgetResult(conn_))
+            PQclear(r);
+    }
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+
+    Result next()
+    {
+        Result r(PQgetResult(conn_));
+        check(r.r, PGRES_TUPLES_OK);
+        return r;
+    }
 
 private:
+    void check(const PGresult* r, ExecStatusType expected)
+    {
+        if (!r || PQresultStatus(r) != expected)
+            throw_error(conn_, r, sql_);
+    }
+
     PGconn* conn_;
+    std::string sql_;
 };
 
 }  // namespace
@@ -292,24 +309,19 @@ Schema read_schema(PGconn* conn)
         schema_name = std::string(r.text(0, 1));
     }
 
-    NestedLoopsOff hash_joins(conn);
+    Batch batch(conn, ns, {columns_sql, comments_sql, constraints_sql, indexes_sql, objects_sql});
     Schema schema;
     std::unordered_map<long long, std::size_t> by_oid;
     // attnum -> column name, per table, for keys given as attribute numbers.
     std::unordered_map<long long, std::unordered_map<int, std::string>> attnames;
     {
-        auto r = run(conn, columns_sql, ns);
+        auto r = batch.next();
         // Rows come in storage order: sort by (table, attnum) here, not in the server.
         std::vector<int> order(static_cast<std::size_t>(r.rows()));
         std::vector<std::pair<long long, long long>> keys(order.size());
-        std::set<long long> odd_types, odd_collations;
         for (int i = 0; i < r.rows(); ++i) {
             order[static_cast<std::size_t>(i)] = i;
             keys[static_cast<std::size_t>(i)] = {r.number(i, 0), r.number(i, 1)};
-            if (!r.null(i, 9))
-                odd_types.insert(r.number(i, 3));
-            if (auto collation = r.number(i, 10); collation != 0 && collation != default_collation)
-                odd_collations.insert(collation);
         }
         std::sort(order.begin(), order.end(), [&](int a, int b) {
             return keys[static_cast<std::size_t>(a)] < keys[static_cast<std::size_t>(b)];
@@ -318,7 +330,7 @@ Schema read_schema(PGconn* conn)
         std::vector<std::pair<std::string_view, long long>> tables;
         for (int i : order)
             if (tables.empty() || tables.back().second != r.number(i, 0))
-                tables.emplace_back(r.text(i, 11), r.number(i, 0));
+                tables.emplace_back(r.text(i, 13), r.number(i, 0));
         std::sort(tables.begin(), tables.end());
         schema.tables.reserve(tables.size());
         for (const auto& [name, oid] : tables) {
@@ -326,18 +338,6 @@ Schema read_schema(PGconn* conn)
                 continue;
             by_oid[oid] = schema.tables.size();
             schema.tables.push_back(Table{std::string(name)});
-        }
-        std::unordered_map<long long, std::pair<std::string, std::string>> types;  // oid -> (typtype, typname)
-        if (!odd_types.empty()) {
-            auto t = run(conn, types_sql, oid_array(odd_types));
-            for (int i = 0; i < t.rows(); ++i)
-                types[t.number(i, 0)] = {std::string(t.text(i, 1)), std::string(t.text(i, 2))};
-        }
-        std::unordered_map<long long, std::string> collations;
-        if (!odd_collations.empty()) {
-            auto co = run(conn, collations_sql, oid_array(odd_collations));
-            for (int i = 0; i < co.rows(); ++i)
-                collations[co.number(i, 0)] = std::string(co.text(i, 1));
         }
         for (int i : order) {
             auto oid = r.number(i, 0);
@@ -348,10 +348,7 @@ Schema read_schema(PGconn* conn)
             Column c;
             c.name = std::string(r.text(i, 2));
             attnames[oid][static_cast<int>(r.number(i, 1))] = c.name;
-            auto type_oid = r.number(i, 3);
-            auto type = types.find(type_oid);
-            c.type = decode_type(type_oid, r.number(i, 4), type == types.end() ? "" : type->second.first,
-                                 type == types.end() ? "" : type->second.second, r.text(i, 9));
+            c.type = decode_type(r.number(i, 3), r.number(i, 4), r.text(i, 10), r.text(i, 11), r.text(i, 9));
             c.nullable = !r.flag(i, 5);
             c.autoincrement = !r.text(i, 6).empty();  // identity 'a' or 'd'
             auto generated = r.text(i, 7);
@@ -365,13 +362,13 @@ Schema read_schema(PGconn* conn)
                     c.default_value = detail::parse_default(expr, c.type);
                 }
             }
-            if (auto co = collations.find(r.number(i, 10)); co != collations.end())
-                c.collation = co->second;
+            if (!r.null(i, 12))
+                c.collation = std::string(r.text(i, 12));
             t.columns.push_back(std::move(c));
         }
     }
     {
-        auto r = run(conn, comments_sql, ns);
+        auto r = batch.next();
         for (int i = 0; i < r.rows(); ++i) {
             auto it = by_oid.find(r.number(i, 0));
             if (it == by_oid.end())
@@ -397,7 +394,7 @@ Schema read_schema(PGconn* conn)
     };
     std::unordered_set<long long> constraint_indexes;  // indexes behind keys, not declared apart
     {
-        auto r = run(conn, constraints_sql, ns);
+        auto r = batch.next();
         for (int i = 0; i < r.rows(); ++i) {
             // A foreign key's conindid is the referenced table's index: only keys own theirs.
             if (auto kind = r.text(i, 2); kind == "p" || kind == "u" || kind == "x")
@@ -444,7 +441,7 @@ Schema read_schema(PGconn* conn)
         }
     }
     {
-        auto r = run(conn, indexes_sql, ns);
+        auto r = batch.next();
         for (int i = 0; i < r.rows(); ++i) {
             auto oid = r.number(i, 0);
             auto it = by_oid.find(oid);
@@ -477,7 +474,7 @@ Schema read_schema(PGconn* conn)
         }
     }
     {
-        auto r = run(conn, objects_sql, ns);
+        auto r = batch.next();
         for (int i = 0; i < r.rows(); ++i) {
             SqlObject o;
             auto kind = r.text(i, 0);

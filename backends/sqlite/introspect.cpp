@@ -12,7 +12,9 @@
 
 #include <sqlite3.h>
 
+#include <future>
 #include <map>
+#include <unordered_map>
 
 namespace strata::sqlite {
 
@@ -524,57 +526,114 @@ std::string read_view_definition(std::string_view sql)
 
 Schema read_schema(sqlite3* db)
 {
-    static const char* const query =
-        "SELECT type, name, tbl_name, sql FROM sqlite_schema "
-        "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid";
+    static const char* const query = "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid";
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db, query, -1, &stmt, nullptr);
     if (rc != SQLITE_OK)
         throw_error(db, rc, query);
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(stmt, sqlite3_finalize);
 
-    Schema schema;
-    std::map<std::string, std::size_t, std::less<>> table_index;
-    std::vector<ParsedIndex> indexes;
-    std::vector<Token> tokens;  // reused for every statement
-    auto text = [&](int i) {
+    // Every row's text goes into one arena (one allocation, not four per row).
+    struct Span {
+        std::size_t offset = 0, size = 0;
+    };
+    struct Row {
+        char type = 0;  // 't'able, 'i'ndex, 'v'iew, 'r' trigger
+        Span name, table, sql;
+    };
+    std::string arena;
+    std::vector<Row> rows;
+    auto keep = [&](int i) {
         auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-        return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))) : std::string_view();
+        Span span{arena.size(), p ? static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)) : 0};
+        if (p)
+            arena.append(p, span.size);
+        return span;
     };
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const auto type = text(0), name = text(1), table = text(2), sql = text(3);
-        if (detail::is_internal_table(table))
+        auto* type = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+        auto* name = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1));
+        auto* table = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 2));
+        auto* sql = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+        // SQLite's own objects (sqlite_sequence, autoindexes) and strata's tables stay out.
+        if (!type || !name || !sql || std::string_view(name).starts_with("sqlite_") ||
+            detail::is_internal_table(table ? table : ""))
             continue;
-        if (type == "table") {
-            if (detail::istarts_with(detail::trim(sql), "create virtual"))
-                continue;  // virtual tables (FTS, R-tree) are not managed by strata
-            table_index.emplace(std::string(name), schema.tables.size());
-            schema.tables.push_back(read_create_table(sql, tokens));
-            schema.tables.back().name = std::string(name);
-        } else if (type == "index") {
-            indexes.push_back(read_create_index(sql, tokens));
-        } else if (type == "view") {
-            SqlObject o;
-            o.kind = ObjectKind::view;
-            o.name = std::string(name);
-            o.definition["sqlite"] = read_view_definition(sql);
-            schema.objects.push_back(std::move(o));
-        } else if (type == "trigger") {
-            SqlObject o;
-            o.kind = ObjectKind::trigger;
-            o.name = std::string(name);
-            o.table = std::string(table);
-            o.definition["sqlite"] = std::string(detail::trim(sql));
-            schema.objects.push_back(std::move(o));
-        }
+        Row row;
+        row.type = type[0] == 't' ? (type[1] == 'a' ? 't' : 'r') : type[0];
+        if (row.type == 't' && detail::istarts_with(detail::trim(sql), "create virtual"))
+            continue;  // virtual tables (FTS, R-tree) are not managed by strata
+        row.name = keep(1);
+        row.table = keep(2);
+        row.sql = keep(3);
+        rows.push_back(row);
     }
     if (rc != SQLITE_DONE)
         throw_error(db, rc, query);
+    auto view = [&arena](Span s) { return std::string_view(arena.data() + s.offset, s.size); };
 
-    for (auto& ix : indexes)
-        if (auto it = table_index.find(ix.table); it != table_index.end())
-            schema.tables[it->second].indexes.push_back(std::move(ix.index));
+    // Each statement parses on its own; a large schema is parsed in two halves
+    // at once (SQLite has just spent longer parsing the same text, and the
+    // second core would otherwise idle).
+    struct Parsed {
+        std::vector<Table> tables;
+        std::vector<ParsedIndex> indexes;
+    };
+    auto parse = [&](std::size_t begin, std::size_t end) {
+        Parsed out;
+        std::vector<Token> tokens;  // reused for every statement
+        for (std::size_t i = begin; i < end; ++i) {
+            const auto& row = rows[i];
+            if (row.type == 't') {
+                out.tables.push_back(read_create_table(view(row.sql), tokens));
+                out.tables.back().name = std::string(view(row.name));
+            } else if (row.type == 'i') {
+                out.indexes.push_back(read_create_index(view(row.sql), tokens));
+            }
+        }
+        return out;
+    };
+    std::vector<Parsed> parts;
+    if (rows.size() >= 256) {
+        const std::size_t half = rows.size() / 2;
+        auto second = std::async(std::launch::async, parse, half, rows.size());
+        parts.push_back(parse(0, half));
+        parts.push_back(second.get());
+    } else {
+        parts.push_back(parse(0, rows.size()));
+    }
 
+    Schema schema;
+    std::size_t table_count = 0;
+    for (const auto& part : parts)
+        table_count += part.tables.size();
+    schema.tables.reserve(table_count);
+    std::unordered_map<std::string_view, std::size_t> table_index;  // names live in the arena
+    table_index.reserve(table_count);
+    for (auto& part : parts)
+        for (auto& t : part.tables)
+            schema.tables.push_back(std::move(t));
+    for (const auto& row : rows)
+        if (row.type == 't')
+            table_index.emplace(view(row.name), table_index.size());
+    for (auto& part : parts)
+        for (auto& ix : part.indexes)
+            if (auto it = table_index.find(ix.table); it != table_index.end())
+                schema.tables[it->second].indexes.push_back(std::move(ix.index));
+    for (const auto& row : rows) {
+        if (row.type != 'v' && row.type != 'r')
+            continue;
+        SqlObject o;
+        o.kind = row.type == 'v' ? ObjectKind::view : ObjectKind::trigger;
+        o.name = std::string(view(row.name));
+        if (row.type == 'v') {
+            o.definition["sqlite"] = read_view_definition(view(row.sql));
+        } else {
+            o.table = std::string(view(row.table));
+            o.definition["sqlite"] = std::string(detail::trim(view(row.sql)));
+        }
+        schema.objects.push_back(std::move(o));
+    }
     for (auto& t : schema.tables) {
         for (auto& fk : t.foreign_keys)
             if (fk.ref_columns.empty())

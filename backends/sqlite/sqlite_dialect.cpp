@@ -31,6 +31,7 @@ const Capabilities& SqliteDialect::capabilities() const noexcept
         c.index_methods = false;
         c.preserves_object_sql = true;
         c.rowid_tables = true;
+        c.embedded = true;
         c.max_identifier_length = 0;
         return c;
     }();

@@ -33,6 +33,7 @@ struct Capabilities {
     bool index_methods = false;      // USING gin/gist/...
     bool preserves_object_sql = false;  // views/triggers read back as written
     bool rowid_tables = false;       // tables have a rowid (WITHOUT ROWID means something)
+    bool embedded = false;           // the engine runs in this process (work is ours, not a server's)
     std::size_t max_identifier_length = 0;  // 0: no limit
 };
 

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace strata {
 
@@ -14,6 +15,9 @@ class Session;
 
 // The live schema of the session's database, strata's own tables left out.
 [[nodiscard]] Schema inspect(Session& session);
+// Several databases at once, each on its own thread (each session is used by
+// one thread only); the schemas in the sessions' order.
+[[nodiscard]] std::vector<Schema> inspect_all(const std::vector<Session*>& sessions);
 
 // {"format":"strata.inspect/1","tables":[...],"objects":[...]}: every field of the model.
 [[nodiscard]] std::string to_json(const Schema& schema);

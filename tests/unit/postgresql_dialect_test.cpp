@@ -139,3 +139,37 @@ TEST(PostgresqlDialect, GeneratedExpressionCannotChangeInPlace)
 {
     EXPECT_THROW((void)sql_of(AlterColumn{"user", col::integer("x"), col::integer("x").generated_always("1")}), ModelError);
 }
+
+TEST(PostgresqlDialect, TableAndColumnOps)
+{
+    auto one = [](std::string s) { return std::vector<std::string>{std::move(s)}; };
+    EXPECT_EQ(sql_of(DropTable{"job", std::nullopt}), one("DROP TABLE \"job\""));
+    EXPECT_EQ(sql_of(RenameTable{"job", "task"}), one("ALTER TABLE \"job\" RENAME TO \"task\""));
+    EXPECT_EQ(sql_of(AddColumn{"user", col::text("bio").nullable()}), one("ALTER TABLE \"user\" ADD COLUMN \"bio\" text"));
+    EXPECT_EQ(sql_of(AddColumn{"user", col::integer("n").default_value(0).comment("count")}),
+              (std::vector<std::string>{"ALTER TABLE \"user\" ADD COLUMN \"n\" integer NOT NULL DEFAULT 0",
+                                        "COMMENT ON COLUMN \"user\".\"n\" IS 'count'"}));
+    EXPECT_EQ(sql_of(DropColumn{"user", "name", std::nullopt}), one("ALTER TABLE \"user\" DROP COLUMN \"name\""));
+    EXPECT_EQ(sql_of(RenameColumn{"user", "name", "full_name"}),
+              one("ALTER TABLE \"user\" RENAME COLUMN \"name\" TO \"full_name\""));
+    EXPECT_EQ(sql_of(DropUnique{"user", "uq_user_email", std::nullopt}),
+              one("ALTER TABLE \"user\" DROP CONSTRAINT \"uq_user_email\""));
+    EXPECT_EQ(sql_of(DropCheck{"user", "ck_x", std::nullopt}), one("ALTER TABLE \"user\" DROP CONSTRAINT \"ck_x\""));
+    EXPECT_EQ(sql_of(DropIndex{"user", "ix_a", std::nullopt}), one("DROP INDEX \"ix_a\""));
+    EXPECT_EQ(sql_of(ExecuteSql{{{"", "UPDATE \"user\" SET name = 'x'"}}, {}}), one("UPDATE \"user\" SET name = 'x'"));
+    EXPECT_TRUE(sql_of(RunCode{"r1", {}, {}}).empty());
+}
+
+TEST(PostgresqlDialect, ViewsFunctionsAndExtensions)
+{
+    auto one = [](std::string s) { return std::vector<std::string>{std::move(s)}; };
+    SqlObject view{ObjectKind::view, "active", {}, {{"", "SELECT id FROM \"user\""}}, {}};
+    EXPECT_EQ(sql_of(CreateObject{view}), one("CREATE VIEW \"active\" AS\nSELECT id FROM \"user\""));
+    EXPECT_EQ(sql_of(DropObject{ObjectKind::view, "active", view}), one("DROP VIEW \"active\""));
+    SqlObject fn{ObjectKind::function, "f", {}, {{"postgresql", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'"}}, {}};
+    EXPECT_EQ(sql_of(CreateObject{fn}), one("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'"));
+    EXPECT_EQ(sql_of(DropObject{ObjectKind::function, "f", fn}), one("DROP FUNCTION \"f\""));
+    SqlObject ext{ObjectKind::extension, "citext", {}, {{"postgresql", ""}}, {}};
+    EXPECT_EQ(sql_of(CreateObject{ext}), one("CREATE EXTENSION IF NOT EXISTS \"citext\""));
+    EXPECT_EQ(sql_of(DropObject{ObjectKind::enum_type, "mood", std::nullopt}), one("DROP TYPE \"mood\""));
+}

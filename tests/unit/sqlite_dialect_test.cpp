@@ -183,3 +183,44 @@ TEST(SqliteDialect, CanonicalDropsWhatSqliteCannotKeep)
     EXPECT_EQ(t.checks[0].expression, "\"m\" IN ('a', 'b')");
     EXPECT_TRUE(c.objects.empty());
 }
+
+TEST(SqliteDialect, DropTableAndObjects)
+{
+    EXPECT_EQ(sql_of(DropTable{"job", std::nullopt}), one("DROP TABLE \"job\""));
+    SqlObject view{ObjectKind::view, "v", {}, {{"", "SELECT 1"}}, {}};
+    EXPECT_EQ(sql_of(CreateObject{view}), one("CREATE VIEW \"v\" AS\nSELECT 1"));
+    SqlObject trigger{ObjectKind::trigger, "t", "user", {{"sqlite", "CREATE TRIGGER t AFTER INSERT ON user BEGIN SELECT 1; END"}}, {}};
+    EXPECT_EQ(sql_of(CreateObject{trigger}), one("CREATE TRIGGER t AFTER INSERT ON user BEGIN SELECT 1; END"));
+    EXPECT_EQ(sql_of(DropObject{ObjectKind::trigger, "t", trigger}), one("DROP TRIGGER \"t\""));
+    // What SQLite has no form for is skipped, not failed: enums, extensions, PostgreSQL-only SQL.
+    EXPECT_TRUE(sql_of(CreateObject{SqlObject{ObjectKind::enum_type, "mood", {}, {}, {"a"}}}).empty());
+    EXPECT_TRUE(sql_of(CreateObject{SqlObject{ObjectKind::extension, "citext", {}, {{"postgresql", ""}}, {}}}).empty());
+    EXPECT_TRUE(sql_of(CreateObject{SqlObject{ObjectKind::function, "f", {}, {{"postgresql", "CREATE FUNCTION"}}, {}}}).empty());
+}
+
+TEST(SqliteDialect, ConstraintChangesRebuild)
+{
+    for (const Op& op : {Op{AddUnique{"user", UniqueConstraint{"uq_user_name", {"name"}}}},
+                         Op{DropUnique{"user", "uq_user_email", std::nullopt}},
+                         Op{AddCheck{"user", CheckConstraint{"ck_user_name", "length(name) > 1"}}},
+                         Op{DropForeignKey{"job", "fk_job_user_id_user", std::nullopt}}}) {
+        auto sql = sql_of(op);
+        ASSERT_GT(sql.size(), 5u) << describe(op);
+        EXPECT_EQ(sql.front(), "PRAGMA foreign_keys = OFF") << describe(op);
+        EXPECT_EQ(sql.back(), "PRAGMA foreign_keys = ON") << describe(op);
+    }
+    auto with_check = sql_of(AddCheck{"user", CheckConstraint{"ck_user_name", "length(name) > 1"}});
+    EXPECT_NE(with_check[1].find("CONSTRAINT \"ck_user_name\" CHECK (length(name) > 1)"), std::string::npos) << with_check[1];
+    auto without_fk = sql_of(DropForeignKey{"job", "fk_job_user_id_user", std::nullopt});
+    EXPECT_EQ(without_fk[1].find("FOREIGN KEY"), std::string::npos) << without_fk[1];
+}
+
+TEST(SqliteDialect, AddColumnWithExpressionDefaultRebuilds)
+{
+    auto sql = sql_of(AddColumn{"user", col::timestamptz("seen").default_now()});
+    ASSERT_GT(sql.size(), 5u);
+    EXPECT_EQ(sql[0], "PRAGMA foreign_keys = OFF");
+    EXPECT_NE(sql[1].find("\"seen\" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP"), std::string::npos) << sql[1];
+    // The new column is not copied: it takes its default.
+    EXPECT_EQ(sql[2], "INSERT INTO \"_strata_new_user\" (\"id\", \"email\", \"name\") SELECT \"id\", \"email\", \"name\" FROM \"user\"");
+}
