@@ -105,73 +105,94 @@ Value value_from_json(const json& j)
     throw ConfigError("cannot read value " + j.dump());
 }
 
+json column_json(const Column& c)
+{
+    json col{{"name", c.name}, {"type", to_string(c.type)}, {"nullable", c.nullable},
+             {"default", default_json(c.default_value)}, {"autoincrement", c.autoincrement}};
+    if (!c.collation.empty())
+        col["collation"] = c.collation;
+    if (c.generated)
+        col["generated"] = {{"expression", c.generated->expression}, {"stored", c.generated->stored}};
+    if (!c.comment.empty())
+        col["comment"] = c.comment;
+    return col;
+}
+
+json foreign_key_json(const ForeignKey& fk)
+{
+    return {{"name", fk.name}, {"columns", fk.columns}, {"ref_table", fk.ref_table},
+            {"ref_columns", fk.ref_columns}, {"on_delete", action_name(fk.on_delete)},
+            {"on_update", action_name(fk.on_update)}, {"deferrable", fk.deferrable},
+            {"initially_deferred", fk.initially_deferred}};
+}
+
+json index_json(const Index& ix)
+{
+    json elements = json::array();
+    for (const auto& e : ix.elements) {
+        json el = e.expression.empty() ? json{{"column", e.column}} : json{{"expression", e.expression}};
+        el["descending"] = e.descending;
+        elements.push_back(std::move(el));
+    }
+    json index{{"name", ix.name}, {"elements", std::move(elements)}, {"unique", ix.unique}};
+    if (!ix.where.empty())
+        index["where"] = ix.where;
+    if (!ix.method.empty())
+        index["method"] = ix.method;
+    return index;
+}
+
+json table_json(const Table& t)
+{
+    json columns = json::array();
+    for (const auto& c : t.columns)
+        columns.push_back(column_json(c));
+    json table{{"name", t.name}, {"columns", std::move(columns)}};
+    table["primary_key"] = t.primary_key ? json{{"name", t.primary_key->name}, {"columns", t.primary_key->columns}}
+                                         : json(nullptr);
+    json uniques = json::array();
+    for (const auto& u : t.uniques)
+        uniques.push_back({{"name", u.name}, {"columns", u.columns}});
+    table["uniques"] = std::move(uniques);
+    json fks = json::array();
+    for (const auto& fk : t.foreign_keys)
+        fks.push_back(foreign_key_json(fk));
+    table["foreign_keys"] = std::move(fks);
+    json checks = json::array();
+    for (const auto& ck : t.checks)
+        checks.push_back({{"name", ck.name}, {"expression", ck.expression}});
+    table["checks"] = std::move(checks);
+    json indexes = json::array();
+    for (const auto& ix : t.indexes)
+        indexes.push_back(index_json(ix));
+    table["indexes"] = std::move(indexes);
+    if (!t.comment.empty())
+        table["comment"] = t.comment;
+    if (t.without_rowid)
+        table["without_rowid"] = true;
+    return table;
+}
+
+json object_json(const SqlObject& o)
+{
+    json obj{{"kind", to_string(o.kind)}, {"name", o.name}};
+    if (!o.table.empty())
+        obj["table"] = o.table;
+    if (!o.definition.empty())
+        obj["definition"] = o.definition;
+    if (!o.values.empty())
+        obj["values"] = o.values;
+    return obj;
+}
+
 json schema_json(const Schema& s)
 {
     json tables = json::array();
-    for (const auto& t : s.tables) {
-        json columns = json::array();
-        for (const auto& c : t.columns) {
-            json col{{"name", c.name}, {"type", to_string(c.type)}, {"nullable", c.nullable},
-                     {"default", default_json(c.default_value)}, {"autoincrement", c.autoincrement}};
-            if (!c.collation.empty())
-                col["collation"] = c.collation;
-            if (c.generated)
-                col["generated"] = {{"expression", c.generated->expression}, {"stored", c.generated->stored}};
-            if (!c.comment.empty())
-                col["comment"] = c.comment;
-            columns.push_back(std::move(col));
-        }
-        json table{{"name", t.name}, {"columns", std::move(columns)}};
-        table["primary_key"] = t.primary_key ? json{{"name", t.primary_key->name}, {"columns", t.primary_key->columns}}
-                                             : json(nullptr);
-        json uniques = json::array();
-        for (const auto& u : t.uniques)
-            uniques.push_back({{"name", u.name}, {"columns", u.columns}});
-        table["uniques"] = std::move(uniques);
-        json fks = json::array();
-        for (const auto& fk : t.foreign_keys)
-            fks.push_back({{"name", fk.name}, {"columns", fk.columns}, {"ref_table", fk.ref_table},
-                           {"ref_columns", fk.ref_columns}, {"on_delete", action_name(fk.on_delete)},
-                           {"on_update", action_name(fk.on_update)}, {"deferrable", fk.deferrable},
-                           {"initially_deferred", fk.initially_deferred}});
-        table["foreign_keys"] = std::move(fks);
-        json checks = json::array();
-        for (const auto& ck : t.checks)
-            checks.push_back({{"name", ck.name}, {"expression", ck.expression}});
-        table["checks"] = std::move(checks);
-        json indexes = json::array();
-        for (const auto& ix : t.indexes) {
-            json elements = json::array();
-            for (const auto& e : ix.elements) {
-                json el = e.expression.empty() ? json{{"column", e.column}} : json{{"expression", e.expression}};
-                el["descending"] = e.descending;
-                elements.push_back(std::move(el));
-            }
-            json index{{"name", ix.name}, {"elements", std::move(elements)}, {"unique", ix.unique}};
-            if (!ix.where.empty())
-                index["where"] = ix.where;
-            if (!ix.method.empty())
-                index["method"] = ix.method;
-            indexes.push_back(std::move(index));
-        }
-        table["indexes"] = std::move(indexes);
-        if (!t.comment.empty())
-            table["comment"] = t.comment;
-        if (t.without_rowid)
-            table["without_rowid"] = true;
-        tables.push_back(std::move(table));
-    }
+    for (const auto& t : s.tables)
+        tables.push_back(table_json(t));
     json objects = json::array();
-    for (const auto& o : s.objects) {
-        json obj{{"kind", to_string(o.kind)}, {"name", o.name}};
-        if (!o.table.empty())
-            obj["table"] = o.table;
-        if (!o.definition.empty())
-            obj["definition"] = o.definition;
-        if (!o.values.empty())
-            obj["values"] = o.values;
-        objects.push_back(std::move(obj));
-    }
+    for (const auto& o : s.objects)
+        objects.push_back(object_json(o));
     return {{"tables", std::move(tables)}, {"objects", std::move(objects)}};
 }
 

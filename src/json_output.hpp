@@ -10,6 +10,11 @@ namespace strata::detail {
 
 nlohmann::json value_json(const Value& v);
 Value value_from_json(const nlohmann::json& j);
+nlohmann::json column_json(const Column& column);
+nlohmann::json foreign_key_json(const ForeignKey& foreign_key);
+nlohmann::json index_json(const Index& index);
+nlohmann::json table_json(const Table& table);
+nlohmann::json object_json(const SqlObject& object);
 nlohmann::json schema_json(const Schema& schema);
 Schema schema_from_json(const nlohmann::json& j);
 nlohmann::json differences_json(const std::vector<Difference>& differences);

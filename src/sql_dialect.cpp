@@ -9,6 +9,25 @@
 #include <map>
 #include <set>
 
+namespace strata {
+
+std::vector<Statement> Dialect::prepare_fresh(const Url&) const
+{
+    return {};
+}
+
+bool Dialect::snapshot(Session&, const std::string&) const
+{
+    return false;
+}
+
+bool Dialect::renders_from_state(const Op&) const
+{
+    return false;
+}
+
+}  // namespace strata
+
 namespace strata::detail {
 
 bool is_internal_table(std::string_view name) noexcept

@@ -31,6 +31,7 @@ const Capabilities& PostgresqlDialect::capabilities() const noexcept
         c.index_methods = true;
         c.preserves_object_sql = false;  // views and functions come back re-rendered
         c.max_identifier_length = 63;    // NAMEDATALEN - 1
+        c.select_for_update = true;
         return c;
     }();
     return caps;

@@ -20,6 +20,15 @@ public:
     [[nodiscard]] std::vector<std::string> check_model(const Schema& model) const override;
     [[nodiscard]] Schema inspect(Session& session) const override;
 
+    void prepare_migration_session(Session& session, std::chrono::seconds lock_timeout) const override;
+    [[nodiscard]] std::unique_ptr<MigrationLock> advisory_lock(Session& session, std::chrono::seconds timeout) const override;
+    [[nodiscard]] bool table_exists(Session& session, std::string_view table) const override;
+    [[nodiscard]] bool has_tables(Session& session) const override;
+    [[nodiscard]] IndexState index_state(Session& session, std::string_view index) const override;
+    [[nodiscard]] std::string epoch_seconds_sql() const override;
+    [[nodiscard]] bool renders_from_state(const Op& op) const override;
+    [[nodiscard]] std::vector<Statement> prepare_fresh(const Url& url) const override;
+
 protected:
     std::vector<Statement> after_create_table(const Table& table) const override;
     std::vector<Statement> on(const AlterColumn& op, const Schema& before) const override;

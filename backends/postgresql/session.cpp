@@ -168,6 +168,7 @@ public:
 
     void execute(std::string_view sql) override
     {
+        count_statement();
         std::string text(sql);
         Result r(PQexec(conn_, text.c_str()));
         check(r.r, sql);
@@ -205,6 +206,7 @@ public:
 
     void commit() override
     {
+        count_statement();
         Result r(PQexec(conn_, "COMMIT"));
         if (PQresultStatus(r.r) != PGRES_COMMAND_OK)
             throw_error(conn_, r.r, "COMMIT", true);
@@ -229,6 +231,7 @@ public:
 private:
     PGresult* run(std::string_view sql, const std::vector<Value>& params)
     {
+        count_statement();
         std::string text = numbered_placeholders(sql);
         std::vector<std::string> storage(params.size());
         std::vector<const char*> values(params.size(), nullptr);

@@ -23,6 +23,15 @@ public:
     [[nodiscard]] std::vector<std::string> check_model(const Schema& model) const override;
     [[nodiscard]] Schema inspect(Session& session) const override;
 
+    void prepare_migration_session(Session& session, std::chrono::seconds lock_timeout) const override;
+    [[nodiscard]] std::unique_ptr<MigrationLock> advisory_lock(Session& session, std::chrono::seconds timeout) const override;
+    [[nodiscard]] bool table_exists(Session& session, std::string_view table) const override;
+    [[nodiscard]] bool has_tables(Session& session) const override;
+    [[nodiscard]] IndexState index_state(Session& session, std::string_view index) const override;
+    [[nodiscard]] std::string epoch_seconds_sql() const override;
+    [[nodiscard]] bool renders_from_state(const Op& op) const override;
+    bool snapshot(Session& session, const std::string& path) const override;
+
     // Why an op cannot run in place and needs a table rebuild; empty when it can.
     [[nodiscard]] std::string rebuild_reason(const Op& op, const Schema& before) const;
 

@@ -34,6 +34,7 @@ struct Capabilities {
     bool preserves_object_sql = false;  // views/triggers read back as written
     bool rowid_tables = false;       // tables have a rowid (WITHOUT ROWID means something)
     bool embedded = false;           // the engine runs in this process (work is ours, not a server's)
+    bool select_for_update = false;  // SELECT ... FOR UPDATE locks rows (else the transaction locks all)
     std::size_t max_identifier_length = 0;  // 0: no limit
 };
 
@@ -48,6 +49,17 @@ struct Statement {
     std::string comment;             // printed above the statement in offline SQL
 
     static Statement plain(std::string sql) { return Statement{std::move(sql)}; }
+};
+
+enum class IndexState { absent, valid, invalid };
+
+// Held while strata migrates a bind; released when destroyed (never throws).
+class MigrationLock {
+public:
+    virtual ~MigrationLock() = default;
+    // Inside each step's transaction, just before COMMIT: throws when the lock
+    // was lost (a lease that expired), so the step rolls back.
+    virtual void check_held(Session&) {}
 };
 
 struct ConnectOptions {
@@ -92,6 +104,28 @@ public:
 
     // Reads the live schema of the session's database (strata's own tables excluded).
     [[nodiscard]] virtual Schema inspect(Session& session) const = 0;
+
+    // ---- what the upgrader needs ----
+    // Bounded waits for the session that migrates (SQLite busy timeout, PostgreSQL
+    // lock_timeout and, on 14+, client_connection_check_interval).
+    virtual void prepare_migration_session(Session& session, std::chrono::seconds lock_timeout) const = 0;
+    // The engine's own lock for migrating this bind, taken on the session that does
+    // the work; nullptr when the engine serialises writers per transaction instead
+    // (SQLite: BEGIN IMMEDIATE). Throws DatabaseError(lock_timeout) after `timeout`.
+    [[nodiscard]] virtual std::unique_ptr<MigrationLock> advisory_lock(Session& session,
+                                                                       std::chrono::seconds timeout) const = 0;
+    [[nodiscard]] virtual bool table_exists(Session& session, std::string_view table) const = 0;
+    // Whether the bind holds any table of its own (strata's tables do not count).
+    [[nodiscard]] virtual bool has_tables(Session& session) const = 0;
+    [[nodiscard]] virtual IndexState index_state(Session& session, std::string_view index) const = 0;
+    // Statements that prepare an empty bind (PostgreSQL: the URL's schema).
+    [[nodiscard]] virtual std::vector<Statement> prepare_fresh(const Url& url) const;
+    // Copies the database to `path` (SQLite backup API); false where the engine has no such copy.
+    virtual bool snapshot(Session& session, const std::string& path) const;
+    // SQL for the database clock in seconds since the epoch (lease expiry).
+    [[nodiscard]] virtual std::string epoch_seconds_sql() const = 0;
+    // Whether rendering the op needs the live schema exactly (a SQLite rebuild does).
+    [[nodiscard]] virtual bool renders_from_state(const Op& op) const;
 };
 
 }  // namespace strata

@@ -58,6 +58,9 @@ public:
     // The soci::session that owns the connection; see strata/soci.hpp.
     [[nodiscard]] virtual void* soci_session() noexcept = 0;
 
+    // Statements sent to the database so far (execute, query, transaction control).
+    [[nodiscard]] std::uint64_t statements_executed() const noexcept { return statements_; }
+
     // The models whose struct mappings the typed helpers use (the upgrader sets it).
     void attach_schema(const Schema* schema) noexcept { schema_ = schema; }
     [[nodiscard]] const Schema* schema() const noexcept { return schema_; }
@@ -81,6 +84,9 @@ public:
     // One value: the first column of the first row (NULL when there is none).
     [[nodiscard]] Value scalar(std::string_view sql, const std::vector<Value>& params = {});
 
+protected:
+    void count_statement() noexcept { ++statements_; }
+
 private:
     const detail::RowMapping& mapping_for(std::type_index type) const;
     void insert_row(const detail::RowMapping& m, const void* row);
@@ -89,6 +95,7 @@ private:
     static void read_row(const detail::RowMapping& m, const std::vector<Value>& values, void* row);
 
     const Schema* schema_ = nullptr;
+    std::uint64_t statements_ = 0;
 };
 
 // RAII transaction: begins in the constructor, rolls back unless commit() ran.

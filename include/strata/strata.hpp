@@ -10,5 +10,6 @@
 #include "strata/schema.hpp"
 #include "strata/session.hpp"
 #include "strata/types.hpp"
+#include "strata/upgrader.hpp"
 #include "strata/url.hpp"
 #include "strata/validate.hpp"

@@ -210,3 +210,54 @@ std::string lines(const std::vector<Difference>& differences)
 }
 
 }  // namespace strata::test
+
+#include <thread>
+
+namespace strata::test {
+
+Child spawn_program(const std::string& program, const std::vector<std::string>& args)
+{
+    Child c;
+    c.out_file = (std::filesystem::temp_directory_path() / unique_name("child_out")).string();
+    c.err_file = (std::filesystem::temp_directory_path() / unique_name("child_err")).string();
+    c.pid = fork();
+    if (c.pid == 0) {
+        int out = open(c.out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(c.err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(out, 1);
+        dup2(err, 2);
+        std::vector<char*> argv{const_cast<char*>(program.c_str())};
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(program.c_str(), argv.data());
+        _exit(127);
+    }
+    return c;
+}
+
+CommandResult wait_program(Child& child)
+{
+    int status = 0;
+    waitpid(child.pid, &status, 0);
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read_file(child.out_file);
+    r.err = read_file(child.err_file);
+    std::error_code ec;
+    std::filesystem::remove(child.out_file, ec);
+    std::filesystem::remove(child.err_file, ec);
+    return r;
+}
+
+bool wait_for_file(const std::string& path, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 20) {
+        if (std::filesystem::exists(path))
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return std::filesystem::exists(path);
+}
+
+}  // namespace strata::test

@@ -101,3 +101,22 @@ void execute_script(Database& db, const std::string& sql);
 std::string lines(const std::vector<Difference>& differences);
 
 }  // namespace strata::test
+
+#include <sys/types.h>
+
+namespace strata::test {
+
+// A program started in the background (output to files), for tests that run
+// several at once or kill one.
+struct Child {
+    pid_t pid = -1;
+    std::string out_file;
+    std::string err_file;
+};
+Child spawn_program(const std::string& program, const std::vector<std::string>& args);
+// Waits for it; its exit code (128 + signal when killed), output read back.
+CommandResult wait_program(Child& child);
+// Waits until the file exists (a child's "I have started" marker), up to `timeout_ms`.
+bool wait_for_file(const std::string& path, int timeout_ms);
+
+}  // namespace strata::test

@@ -1,0 +1,118 @@
+// PostgreSQL and migration: a session advisory lock on the connection that does
+// the work (if the connection drops, the lock goes with it), bounded waits.
+#include "errors.hpp"
+#include "log.hpp"
+#include "postgresql_dialect.hpp"
+#include "strata/errors.hpp"
+#include "strata/session.hpp"
+#include "strata/url.hpp"
+#include "text.hpp"
+
+#include <libpq-fe.h>
+
+namespace strata::postgresql {
+
+namespace {
+
+class AdvisoryLock final : public MigrationLock {
+public:
+    AdvisoryLock(Session& session, std::int64_t key) : session_(session), key_(key) {}
+    ~AdvisoryLock() override
+    {
+        try {
+            session_.query("SELECT pg_advisory_unlock(?)", {key_});
+        } catch (const std::exception& e) {
+            // The connection is gone, and the lock with it.
+            detail::logger().debug("advisory unlock: {}", e.what());
+        }
+    }
+
+private:
+    Session& session_;
+    std::int64_t key_;
+};
+
+}  // namespace
+
+void PostgresqlDialect::prepare_migration_session(Session& session, std::chrono::seconds lock_timeout) const
+{
+    // Every wait for a lock ends; and on 14+ the server notices a client that died
+    // mid-statement and stops its statement, instead of holding locks on.
+    std::string sql = "SET lock_timeout = '" + std::to_string(lock_timeout.count()) + "s'";
+    auto* conn = static_cast<PGconn*>(session.native_handle());
+    if (PQserverVersion(conn) >= 140000)
+        sql += "; SET client_connection_check_interval = '1s'";
+    session.execute(sql);
+}
+
+std::unique_ptr<MigrationLock> PostgresqlDialect::advisory_lock(Session& session, std::chrono::seconds timeout) const
+{
+    // The key names this bind's database and schema, so binds in different schemas
+    // (tenants) migrate in parallel, and two programs migrating one bind do not.
+    auto rows = session.query("SELECT current_database(), coalesce(current_schema(), '')");
+    std::string schema = std::get<std::string>(rows.rows[0][1]);
+    if (schema.empty())
+        schema = session.url().param("schema", "public");
+    const std::string name = "strata:" + std::get<std::string>(rows.rows[0][0]) + ":" + schema;
+    const auto key = static_cast<std::int64_t>(detail::fnv1a64(name));
+    try {
+        session.execute("SET lock_timeout = '" + std::to_string(timeout.count()) + "s'");
+        session.query("SELECT pg_advisory_lock(?)", {key});
+    } catch (const DatabaseError& e) {
+        if (e.kind() != DatabaseErrorKind::lock_timeout)
+            throw;
+        throw DatabaseError(DatabaseErrorKind::lock_timeout,
+                            "another process is migrating " + name + " (advisory lock " + std::to_string(key) +
+                                "); gave up after " + std::to_string(timeout.count()) + " s",
+                            e.context());
+    }
+    return std::make_unique<AdvisoryLock>(session, key);
+}
+
+bool PostgresqlDialect::table_exists(Session& session, std::string_view table) const
+{
+    return !session
+                .query("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE n.nspname = current_schema() AND c.relname = ? AND c.relkind IN ('r', 'p')",
+                       {std::string(table)})
+                .empty();
+}
+
+bool PostgresqlDialect::has_tables(Session& session) const
+{
+    auto n = session.scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
+                            "AND c.relname NOT IN ('strata_version', 'strata_lease')");
+    return std::get<std::int64_t>(n) > 0;
+}
+
+IndexState PostgresqlDialect::index_state(Session& session, std::string_view index) const
+{
+    auto rows = session.query("SELECT i.indisvalid FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid "
+                              "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                              "WHERE n.nspname = current_schema() AND c.relname = ?",
+                              {std::string(index)});
+    if (rows.empty())
+        return IndexState::absent;
+    return std::get<bool>(rows.rows[0][0]) ? IndexState::valid : IndexState::invalid;
+}
+
+std::vector<Statement> PostgresqlDialect::prepare_fresh(const Url& url) const
+{
+    if (auto schema = url.param("schema"); !schema.empty())
+        return {Statement::plain("CREATE SCHEMA IF NOT EXISTS " + quote(schema))};
+    return {};
+}
+
+std::string PostgresqlDialect::epoch_seconds_sql() const
+{
+    return "extract(epoch from clock_timestamp())::double precision";
+}
+
+bool PostgresqlDialect::renders_from_state(const Op& op) const
+{
+    const auto* drop = std::get_if<DropObject>(&op);
+    return drop && drop->kind == ObjectKind::trigger && !drop->definition;
+}
+
+}  // namespace strata::postgresql

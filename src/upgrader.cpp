@@ -1,0 +1,891 @@
+// The upgrader: fresh setup, upgrade, downgrade, stamp and status of each bind.
+#include "strata/upgrader.hpp"
+
+#include "lease_lock.hpp"
+#include "log.hpp"
+#include "plan.hpp"
+#include "sql_tokenizer.hpp"
+#include "strata/errors.hpp"
+#include "strata/inspect.hpp"
+#include "strata/validate.hpp"
+#include "text.hpp"
+#include "version_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sys/wait.h>
+
+namespace strata {
+
+namespace {
+
+struct Bind {
+    std::string name;
+    Database database;
+    Schema models;
+    std::vector<Step> steps;
+};
+
+ErrorContext context_of(const Bind& b, const Step* step = nullptr)
+{
+    ErrorContext c;
+    c.bind = b.name;
+    if (step) {
+        c.version = step->version;
+        c.description = step->description;
+    }
+    return c;
+}
+
+long long head_of(const Bind& b)
+{
+    return b.steps.empty() ? 0 : b.steps.back().version;
+}
+
+using Clock = std::chrono::steady_clock;
+
+double since_ms(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Runs the after-transaction statements whatever happens (foreign keys back on
+// after a rebuild, also when the step failed).
+class AfterPhase {
+public:
+    explicit AfterPhase(Session& session) : session_(session) {}
+    ~AfterPhase()
+    {
+        for (const auto& sql : statements_) {
+            try {
+                session_.execute(sql);
+            } catch (const std::exception& e) {
+                detail::logger().error("restoring the connection after a step ('{}'): {}", sql, e.what());
+            }
+        }
+    }
+    AfterPhase(const AfterPhase&) = delete;
+    AfterPhase& operator=(const AfterPhase&) = delete;
+    void add(const std::string& sql) { statements_.push_back(sql); }
+
+private:
+    Session& session_;
+    std::vector<std::string> statements_;
+};
+
+class Runner {
+public:
+    Runner(Bind& bind, const RunOptions& options)
+        : b_(bind), o_(options), s_(bind.database.session()), d_(bind.database.dialect())
+    {
+        s_.attach_schema(&b_.models);
+    }
+
+    BindReport run();
+    BindReport downgrade(long long to);
+    BindReport stamp(long long version);
+
+private:
+    [[noreturn]] void fail_step(const Step& step, const DatabaseError& e, const std::string& sql, bool down);
+    void execute_statement(const Step& step, const Statement& st, bool down);
+    void execute_items(const Step& step, const detail::StepPlan& plan, Statement::Phase phase);
+    std::unique_ptr<MigrationLock> acquire_lock();
+    void refresh_state();
+    void check_checksums();
+    [[noreturn]] void database_newer(long long current);
+    BindReport fresh_setup();
+    BindReport upgrade(long long current, long long target, const std::string& action);
+    void apply_step(const Step& step, BindReport& report, bool& backed_up);
+    void apply_no_transaction_step(const Step& step, BindReport& report);
+    void apply_atomically(const std::vector<const Step*>& pending, BindReport& report);
+    void take_backup(long long version, BindReport& report);
+    void run_pre_upgrade_command(long long from, long long to);
+    void log_step(const Step& step, const char* kind, double ms);
+
+    Bind& b_;
+    const RunOptions& o_;
+    Session& s_;
+    const Dialect& d_;
+    std::unique_ptr<MigrationLock> lock_;
+    // The bind's schema as the steps so far leave it, and the version it is the
+    // schema of; unknown after raw SQL or data code, or when another process moved on.
+    Schema state_;
+    std::optional<long long> state_version_;
+};
+
+void Runner::log_step(const Step& step, const char* kind, double ms)
+{
+    detail::logger().info("{}: version {} \"{}\" {} in {:.1f} ms", b_.name, step.version, step.description, kind, ms);
+}
+
+void Runner::database_newer(long long current)
+{
+    throw Error(ErrorCode::database_newer,
+                "bind '" + b_.name + "' is at version " + std::to_string(current) + " but this program knows steps up to " +
+                    std::to_string(head_of(b_)) + ": the database was upgraded by a newer release; run that release "
+                    "(or downgrade the database with it)",
+                context_of(b_));
+}
+
+[[noreturn]] void Runner::fail_step(const Step& step, const DatabaseError& e, const std::string& sql, bool down)
+{
+    auto c = e.context();
+    c.bind = b_.name;
+    c.version = step.version;
+    c.description = step.description;
+    if (c.sql.empty())
+        c.sql = sql;
+    throw DatabaseError(e.kind(),
+                        std::string(down ? "reverting" : "applying") + " step " + std::to_string(step.version) + " (\"" +
+                            step.description + "\") of bind '" + b_.name + "' failed; it was rolled back and the bind "
+                            "stays at version " + std::to_string(down ? step.version : step.version - 1) + ": " +
+                            e.message(),
+                        std::move(c));
+}
+
+void Runner::execute_statement(const Step& step, const Statement& st, bool down)
+{
+    if (!st.expect_no_rows) {
+        try {
+            s_.execute(st.sql);
+        } catch (const DatabaseError& e) {
+            fail_step(step, e, st.sql, down);
+        }
+        return;
+    }
+    // A guard: any row it returns, or its failing to run at all, fails the step.
+    Rows rows;
+    try {
+        rows = s_.query(st.sql);
+    } catch (const DatabaseError& e) {
+        fail_step(step, DatabaseError(e.kind(), st.guard_message + ": " + e.message(), e.context()), st.sql, down);
+    }
+    if (!rows.empty())
+        fail_step(step,
+                  DatabaseError(DatabaseErrorKind::constraint,
+                                st.guard_message + " (" + std::to_string(rows.size()) + " row(s) found)",
+                                ErrorContext{.sql = st.sql}),
+                  st.sql, down);
+}
+
+void Runner::execute_items(const Step& step, const detail::StepPlan& plan, Statement::Phase phase)
+{
+    for (const auto& item : plan.items) {
+        if (item.code) {
+            if (phase != Statement::Phase::transaction)
+                continue;
+            try {
+                item.code(s_);
+            } catch (const DatabaseError& e) {
+                fail_step(step, e, "-- data code: " + item.code_revision, plan.down);
+            } catch (const std::exception& e) {
+                fail_step(step, DatabaseError(DatabaseErrorKind::other, std::string("data code threw: ") + e.what()),
+                          "-- data code: " + item.code_revision, plan.down);
+            }
+            continue;
+        }
+        if (item.statement.phase == phase)
+            execute_statement(step, item.statement, plan.down);
+    }
+}
+
+std::unique_ptr<MigrationLock> Runner::acquire_lock()
+{
+    d_.prepare_migration_session(s_, o_.lock_timeout);
+    if (o_.lock_mode == LockMode::lease)
+        return std::make_unique<detail::LeaseLock>(s_, "bind:" + b_.name, o_.lease_ttl, o_.lock_timeout);
+    return d_.advisory_lock(s_, o_.lock_timeout);
+}
+
+void Runner::refresh_state()
+{
+    // The version and the schema from one snapshot.
+    Transaction tx(s_);
+    state_version_ = detail::read_current_version_checked(s_).value_or(0);
+    state_ = d_.inspect(s_);
+    tx.commit();
+}
+
+void Runner::check_checksums()
+{
+    std::map<long long, std::string> recorded;
+    for (const auto& e : detail::read_history(s_))
+        if ((e.kind == "applied" || e.kind == "skipped") && !e.checksum.empty())
+            recorded[e.version] = e.checksum;
+    std::vector<std::string> changed;
+    for (const auto& step : b_.steps)
+        if (auto it = recorded.find(step.version); it != recorded.end() && it->second != checksum(step))
+            changed.push_back(std::to_string(step.version));
+    if (changed.empty())
+        return;
+    std::string message = "bind '" + b_.name + "': the program's step(s) " + detail::join(changed, ", ") +
+                          " differ from what was recorded when they were applied";
+    if (o_.strict_checksums)
+        throw Error(ErrorCode::checksum_mismatch, message + " (strict mode): restore the steps as they were", context_of(b_));
+    detail::logger().warn("{}", message);
+}
+
+BindReport Runner::run()
+{
+    const long long head = head_of(b_);
+    const long long target = o_.target.value_or(head);
+    if (target < 0 || target > head)
+        throw ConfigError("bind '" + b_.name + "': target version " + std::to_string(target) + " is outside 0.." +
+                          std::to_string(head));
+    // The start of an up-to-date application: one query, no lock, no DDL.
+    auto current = detail::read_current_version(s_);
+    if (current && *current > head)
+        database_newer(*current);
+    if (current && *current == target) {
+        if (o_.strict_checksums)
+            check_checksums();
+        return BindReport{b_.name, "up_to_date", *current, *current, {}, {}};
+    }
+    lock_ = acquire_lock();
+    current = detail::read_current_version(s_);  // another process may have done it meanwhile
+    if (!current) {
+        if (!o_.replay && target == head)
+            return fresh_setup();
+        // Chain from empty: strata_version first, then every step as an upgrade.
+        {
+            Transaction tx(s_, TransactionMode::immediate);
+            if (!detail::read_current_version_checked(s_)) {
+                if (d_.has_tables(s_))
+                    throw Error(ErrorCode::unversioned,
+                                "bind '" + b_.name + "' has tables but no strata_version: adopt it with `stamp <version>` "
+                                "once its schema matches that version",
+                                context_of(b_));
+                for (const auto& st : d_.prepare_fresh(s_.url()))
+                    s_.execute(st.sql);
+                for (const auto& st : detail::create_version_table(d_))
+                    s_.execute(st.sql);
+            }
+            tx.commit();
+        }
+        current = detail::read_current_version(s_);
+        state_version_.reset();
+        return upgrade(current.value_or(0), target, "replayed");
+    }
+    if (*current > head)
+        database_newer(*current);
+    if (*current > target)
+        throw ConfigError("bind '" + b_.name + "' is at version " + std::to_string(*current) + ", above the target " +
+                          std::to_string(target) + ": use downgrade to go back");
+    check_checksums();
+    return upgrade(*current, target, "upgraded");
+}
+
+BindReport Runner::fresh_setup()
+{
+    BindReport report{b_.name, "fresh", 0, head_of(b_), {}, {}};
+    auto start = Clock::now();
+    Transaction tx(s_, TransactionMode::immediate);
+    if (auto current = detail::read_current_version_checked(s_)) {
+        // Another process set the bind up while this one waited for the write lock.
+        tx.rollback();
+        return upgrade(*current, head_of(b_), "upgraded");
+    }
+    if (d_.has_tables(s_))
+        throw Error(ErrorCode::unversioned,
+                    "bind '" + b_.name + "' has tables but no strata_version, so strata will not guess its version: "
+                    "adopt it with `stamp <version>` once its schema matches that version",
+                    context_of(b_));
+    try {
+        for (const auto& st : d_.prepare_fresh(s_.url()))
+            s_.execute(st.sql);
+        for (const auto& st : detail::create_version_table(d_))
+            s_.execute(st.sql);
+        for (const auto& st : d_.create_all(b_.models))
+            s_.execute(st.sql);
+    } catch (const DatabaseError& e) {
+        auto c = e.context();
+        c.bind = b_.name;
+        throw DatabaseError(e.kind(), "the fresh setup of bind '" + b_.name + "' failed and was rolled back: " + e.message(), c);
+    }
+    // The steps the models cover are recorded as skipped; seed-data steps run.
+    state_ = b_.models;
+    for (const auto& step : b_.steps) {
+        if (step.skipped_on_fresh()) {
+            detail::write_version_row(s_, {step.version, step.description, "skipped", checksum(step), std::nullopt});
+            report.steps.push_back({step.version, step.description, "skipped", 0});
+            continue;
+        }
+        auto step_start = Clock::now();
+        auto plan = detail::plan_step(step, false, d_, state_, b_.name);
+        execute_items(step, plan, Statement::Phase::transaction);
+        double ms = since_ms(step_start);
+        detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
+        report.steps.push_back({step.version, step.description, "applied", ms});
+        log_step(step, "applied on fresh setup", ms);
+    }
+    double ms = since_ms(start);
+    detail::write_version_row(s_, {head_of(b_), "fresh setup from the models", "fresh", {}, ms});
+    if (lock_)
+        lock_->check_held(s_);
+    tx.commit();
+    detail::logger().info("{}: fresh setup at version {} in {:.1f} ms", b_.name, head_of(b_), ms);
+    return report;
+}
+
+void Runner::take_backup(long long version, BindReport& report)
+{
+    const auto& url = s_.url();
+    if (o_.sqlite_backups <= 0 || url.memory || url.path.empty())
+        return;
+    const std::string path = url.path + ".v" + std::to_string(version) + ".bak";
+    if (!d_.snapshot(s_, path))
+        return;
+    report.backup = path;
+    detail::logger().info("{}: snapshot of version {} in {}", b_.name, version, path);
+    // Keep the newest K snapshots of this file.
+    namespace fs = std::filesystem;
+    const fs::path file(url.path);
+    const std::string prefix = file.filename().string() + ".v";
+    std::vector<std::pair<fs::file_time_type, fs::path>> snapshots;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(file.parent_path().empty() ? fs::path(".") : file.parent_path(), ec)) {
+        auto name = entry.path().filename().string();
+        if (name.starts_with(prefix) && name.ends_with(".bak"))
+            snapshots.emplace_back(entry.last_write_time(ec), entry.path());
+    }
+    std::sort(snapshots.begin(), snapshots.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t i = static_cast<std::size_t>(o_.sqlite_backups); i < snapshots.size(); ++i)
+        fs::remove(snapshots[i].second, ec);
+}
+
+void Runner::run_pre_upgrade_command(long long from, long long to)
+{
+    if (o_.pre_upgrade_command.empty() || d_.capabilities().embedded)
+        return;
+    // The command reads where and what from its environment (no password on a command line).
+    const auto& url = s_.url();
+    setenv("STRATA_BIND", b_.name.c_str(), 1);
+    setenv("STRATA_DATABASE_URL", url.unmasked().c_str(), 1);
+    setenv("STRATA_FROM_VERSION", std::to_string(from).c_str(), 1);
+    setenv("STRATA_TO_VERSION", std::to_string(to).c_str(), 1);
+    if (!url.password.empty())
+        setenv("PGPASSWORD", url.password.c_str(), 1);
+    int status = std::system(o_.pre_upgrade_command.c_str());
+    unsetenv("PGPASSWORD");
+    if (status != 0)
+        throw Error(ErrorCode::database_error,
+                    "the pre-upgrade command of bind '" + b_.name + "' failed (status " + std::to_string(status) +
+                        "); nothing was upgraded",
+                    context_of(b_));
+}
+
+void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
+{
+    while (true) {
+        if (!state_version_)
+            refresh_state();
+        if (*state_version_ >= step.version)
+            return;  // another process applied it
+        if (*state_version_ != step.version - 1)
+            throw Error(ErrorCode::database_error,
+                        "bind '" + b_.name + "' is at version " + std::to_string(*state_version_) + " while step " +
+                            std::to_string(step.version) + " was next; run again",
+                        context_of(b_, &step));
+        Schema after = state_;
+        auto plan = detail::plan_step(step, false, d_, after, b_.name);
+        auto start = Clock::now();
+        AfterPhase after_phase(s_);
+        for (const auto& item : plan.items)
+            if (!item.code && item.statement.phase == Statement::Phase::after_transaction)
+                after_phase.add(item.statement.sql);
+        execute_items(step, plan, Statement::Phase::before_transaction);
+        Transaction tx(s_, TransactionMode::immediate);
+        // Writers wait for one another here; whoever comes second finds the bind moved on.
+        auto current = detail::read_current_version_checked(s_).value_or(0);
+        if (current != *state_version_) {
+            tx.rollback();
+            state_version_.reset();  // plan again against what the bind is now
+            continue;
+        }
+        if (!backed_up) {
+            take_backup(current, report);
+            backed_up = true;
+        }
+        execute_items(step, plan, Statement::Phase::transaction);
+        double ms = since_ms(start);
+        detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
+        if (lock_)
+            lock_->check_held(s_);
+        tx.commit();
+        state_ = std::move(after);
+        if (plan.opaque)
+            state_version_.reset();
+        else
+            state_version_ = step.version;
+        report.steps.push_back({step.version, step.description, "applied", ms});
+        log_step(step, "applied", ms);
+        return;
+    }
+}
+
+void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
+{
+    if (!state_version_)
+        refresh_state();
+    if (*state_version_ >= step.version)
+        return;
+    Schema after = state_;
+    auto plan = detail::plan_step(step, false, d_, after, b_.name);
+    auto start = Clock::now();
+    // An interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it and build again.
+    bool run_statement = true;
+    const Op& op = step.ops.front();
+    if (const auto* create = std::get_if<CreateIndex>(&op)) {
+        auto state = d_.index_state(s_, create->index.name);
+        if (state == IndexState::valid) {
+            run_statement = false;  // built before the run was interrupted; only the record is missing
+        } else if (state == IndexState::invalid) {
+            detail::logger().warn("{}: index {} was left INVALID by an interrupted run; dropping and rebuilding it",
+                                  b_.name, create->index.name);
+            auto drop = d_.render(DropIndex{create->table, create->index.name, std::nullopt, create->concurrently}, state_);
+            for (const auto& st : drop)
+                execute_statement(step, st, false);
+        }
+    } else if (const auto* drop = std::get_if<DropIndex>(&op)) {
+        run_statement = d_.index_state(s_, drop->name) != IndexState::absent;
+    }
+    if (run_statement)
+        for (const auto& item : plan.items)
+            execute_statement(step, item.statement, false);
+    double ms = since_ms(start);
+    Transaction tx(s_, TransactionMode::immediate);
+    detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
+    if (lock_)
+        lock_->check_held(s_);
+    tx.commit();
+    state_ = std::move(after);
+    state_version_ = step.version;
+    report.steps.push_back({step.version, step.description, "applied", ms});
+    log_step(step, "applied (no transaction)", ms);
+}
+
+void Runner::apply_atomically(const std::vector<const Step*>& pending, BindReport& report)
+{
+    refresh_state();
+    std::vector<detail::StepPlan> plans;
+    Schema after = state_;
+    for (const auto* step : pending) {
+        if (step->no_transaction)
+            throw ConfigError("bind '" + b_.name + "': step " + std::to_string(step->version) +
+                              " runs without a transaction, so the pending steps cannot run as one: upgrade without "
+                              "--atomic");
+        plans.push_back(detail::plan_step(*step, false, d_, after, b_.name));
+    }
+    AfterPhase after_phase(s_);
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+        for (const auto& item : plans[i].items)
+            if (!item.code && item.statement.phase == Statement::Phase::after_transaction)
+                after_phase.add(item.statement.sql);
+        execute_items(*pending[i], plans[i], Statement::Phase::before_transaction);
+    }
+    Transaction tx(s_, TransactionMode::immediate);
+    auto current = detail::read_current_version_checked(s_).value_or(0);
+    if (current >= pending.back()->version) {
+        tx.rollback();
+        return;
+    }
+    if (current != *state_version_ || current != pending.front()->version - 1)
+        throw Error(ErrorCode::database_error,
+                    "bind '" + b_.name + "' moved to version " + std::to_string(current) +
+                        " while the atomic upgrade was planned; run again",
+                    context_of(b_));
+    take_backup(current, report);
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+        auto start = Clock::now();
+        execute_items(*pending[i], plans[i], Statement::Phase::transaction);
+        double ms = since_ms(start);
+        detail::write_version_row(s_, {pending[i]->version, pending[i]->description, "applied", checksum(*pending[i]), ms});
+        report.steps.push_back({pending[i]->version, pending[i]->description, "applied", ms});
+    }
+    if (lock_)
+        lock_->check_held(s_);
+    tx.commit();
+    for (std::size_t i = 0; i < plans.size(); ++i)
+        log_step(*pending[i], "applied (atomic)", report.steps[report.steps.size() - plans.size() + i].duration_ms);
+    state_ = std::move(after);
+    state_version_ = pending.back()->version;
+}
+
+BindReport Runner::upgrade(long long current, long long target, const std::string& action)
+{
+    BindReport report{b_.name, action, current, current, {}, {}};
+    std::vector<const Step*> pending;
+    for (const auto& step : b_.steps)
+        if (step.version > current && step.version <= target)
+            pending.push_back(&step);
+    if (pending.empty()) {
+        report.action = "up_to_date";
+        return report;
+    }
+    run_pre_upgrade_command(current, target);
+    if (o_.atomic) {
+        apply_atomically(pending, report);
+    } else {
+        bool backed_up = false;
+        for (const auto* step : pending) {
+            if (step->no_transaction)
+                apply_no_transaction_step(*step, report);
+            else
+                apply_step(*step, report, backed_up);
+        }
+    }
+    report.to = detail::read_current_version(s_).value_or(target);
+    return report;
+}
+
+BindReport Runner::downgrade(long long to)
+{
+    auto current = detail::read_current_version(s_);
+    if (!current)
+        throw ConfigError("bind '" + b_.name + "' has no version history: nothing to downgrade");
+    if (*current > head_of(b_))
+        database_newer(*current);
+    if (to < 0 || to > *current)
+        throw ConfigError("bind '" + b_.name + "' is at version " + std::to_string(*current) +
+                          ": downgrade --to needs a version from 0 to " + std::to_string(*current));
+    BindReport report{b_.name, "downgraded", *current, *current, {}, {}};
+    std::vector<const Step*> path;
+    for (auto it = b_.steps.rbegin(); it != b_.steps.rend(); ++it)
+        if (it->version <= *current && it->version > to)
+            path.push_back(&*it);
+    // Refuse before anything runs when a step on the way has no way back.
+    for (const auto* step : path)
+        (void)detail::step_ops(*step, true, b_.name);
+    lock_ = acquire_lock();
+    refresh_state();
+    for (const auto* step : path) {
+        Schema after = state_;
+        auto plan = detail::plan_step(*step, true, d_, after, b_.name);
+        auto start = Clock::now();
+        AfterPhase after_phase(s_);
+        for (const auto& item : plan.items)
+            if (!item.code && item.statement.phase == Statement::Phase::after_transaction)
+                after_phase.add(item.statement.sql);
+        execute_items(*step, plan, Statement::Phase::before_transaction);
+        Transaction tx(s_, TransactionMode::immediate);
+        auto now = detail::read_current_version_checked(s_).value_or(0);
+        if (now != step->version)
+            throw Error(ErrorCode::database_error,
+                        "bind '" + b_.name + "' moved to version " + std::to_string(now) + " during the downgrade; run again",
+                        context_of(b_, step));
+        execute_items(*step, plan, Statement::Phase::transaction);
+        double ms = since_ms(start);
+        detail::write_version_row(s_, {step->version, step->description, "reverted", checksum(*step), ms});
+        if (lock_)
+            lock_->check_held(s_);
+        tx.commit();
+        state_ = std::move(after);
+        state_version_ = step->version - 1;
+        if (plan.opaque)
+            refresh_state();
+        report.steps.push_back({step->version, step->description, "reverted", ms});
+        log_step(*step, "reverted", ms);
+    }
+    report.to = to;
+    return report;
+}
+
+BindReport Runner::stamp(long long version)
+{
+    if (version < 0 || version > head_of(b_))
+        throw ConfigError("bind '" + b_.name + "': stamp needs a version from 0 to " + std::to_string(head_of(b_)));
+    lock_ = acquire_lock();
+    Transaction tx(s_, TransactionMode::immediate);
+    auto current = detail::read_current_version_checked(s_);
+    if (!current) {
+        for (const auto& st : d_.prepare_fresh(s_.url()))
+            s_.execute(st.sql);
+        for (const auto& st : detail::create_version_table(d_))
+            s_.execute(st.sql);
+    } else {
+        detail::logger().warn("{}: stamping version {} over a history that is at {}", b_.name, version, *current);
+    }
+    std::string description = version == 0 ? "stamped" : "stamped at \"" + b_.steps[static_cast<std::size_t>(version - 1)].description + "\"";
+    detail::write_version_row(s_, {version, description, "stamped", {}, std::nullopt});
+    tx.commit();
+    return BindReport{b_.name, "stamped", current.value_or(0), version, {}, {}};
+}
+
+// ---- validation of steps ----
+
+void validate_steps(const Bind& b, std::vector<std::string>& problems)
+{
+    const auto& dialect = b.database.dialect();
+    long long expected = 1;
+    for (const auto& step : b.steps) {
+        const std::string where = "bind '" + b.name + "': step " + std::to_string(step.version);
+        if (step.version != expected) {
+            problems.push_back("bind '" + b.name + "': steps must be numbered 1, 2, 3, ... in order; expected " +
+                               std::to_string(expected) + ", found " + std::to_string(step.version));
+            expected = step.version;
+        }
+        ++expected;
+        if (step.on_fresh && step.covered_by_model)
+            problems.push_back(where + " is marked both on_fresh and covered_by_model: choose one");
+        bool opaque = std::any_of(step.ops.begin(), step.ops.end(), [](const Op& op) { return !is_model_expressible(op); });
+        if (opaque && !step.on_fresh && !step.covered_by_model)
+            problems.push_back(where + " (\"" + step.description + "\") has data code or raw SQL, so strata cannot "
+                               "tell whether a fresh setup needs it: mark it .on_fresh() (seed data the models do not "
+                               "hold) or .covered_by_model() (the models already contain its result)");
+        if (step.on_fresh)
+            for (const auto& op : step.ops)
+                if (is_model_expressible(op))
+                    problems.push_back(where + " runs on fresh setups but also changes the schema (" + describe(op) +
+                                       "), which the models already contain there: move the schema change to a step "
+                                       "of its own");
+        if (step.ops.empty())
+            problems.push_back(where + " (\"" + step.description + "\") has no ops");
+        for (const auto& op : step.ops) {
+            if (const auto* sql = std::get_if<ExecuteSql>(&op); sql && !sql->sql_for(dialect.name()))
+                problems.push_back(where + " has raw SQL without a text for " + std::string(dialect.name()) +
+                                   ": give one text for every dialect or add one for " + std::string(dialect.name()));
+            bool concurrent = (std::holds_alternative<CreateIndex>(op) && std::get<CreateIndex>(op).concurrently) ||
+                              (std::holds_alternative<DropIndex>(op) && std::get<DropIndex>(op).concurrently);
+            if (concurrent && !step.no_transaction)
+                problems.push_back(where + ": " + describe(op) + " CONCURRENTLY cannot run in a transaction: put it "
+                                   "alone in a step marked .no_transaction()");
+        }
+        if (step.no_transaction) {
+            bool one = step.ops.size() == 1;
+            if (one) {
+                if (const auto* sql = std::get_if<ExecuteSql>(&step.ops[0]))
+                    if (const auto* text = sql->sql_for(dialect.name()))
+                        one = detail::split_statements(*text).statements.size() == 1;
+                if (std::holds_alternative<RunCode>(step.ops[0]) || std::holds_alternative<CreateTable>(step.ops[0]))
+                    one = false;
+            }
+            if (!one)
+                problems.push_back(where + " runs without a transaction, so it must hold exactly one statement (an "
+                                   "interrupted run could not be undone otherwise): split it");
+            if (step.on_fresh)
+                problems.push_back(where + " cannot be both no_transaction and on_fresh (a fresh setup is one transaction)");
+        }
+    }
+}
+
+}  // namespace
+
+struct Upgrader::Impl {
+    std::vector<Bind> binds;
+
+    Bind& find(const std::string& name)
+    {
+        for (auto& b : binds)
+            if (b.name == name)
+                return b;
+        std::vector<std::string> names;
+        for (const auto& b : binds)
+            names.push_back(b.name);
+        throw ConfigError("unknown bind '" + name + "' (binds: " + detail::join(names, ", ") + ")");
+    }
+};
+
+Step& BindBuilder::last()
+{
+    auto& steps = upgrader_->impl_->binds.at(bind_).steps;
+    if (steps.empty())
+        throw Error(ErrorCode::usage, "declare a step before its modifiers (on_fresh, down, ...)");
+    return steps.back();
+}
+
+BindBuilder& BindBuilder::step(long long version, std::string description, const std::function<void(Ops&)>& build)
+{
+    Ops ops;
+    build(ops);
+    Step s;
+    s.version = version;
+    s.description = std::move(description);
+    s.ops = ops.ops();
+    upgrader_->impl_->binds.at(bind_).steps.push_back(std::move(s));
+    return *this;
+}
+
+BindBuilder& BindBuilder::add(Step step)
+{
+    upgrader_->impl_->binds.at(bind_).steps.push_back(std::move(step));
+    return *this;
+}
+
+BindBuilder& BindBuilder::step(long long version, std::string description, DataCode code)
+{
+    return step(version, std::move(description), [&code](Ops& o) { o.run(code); });
+}
+
+BindBuilder& BindBuilder::down(const std::function<void(Ops&)>& build)
+{
+    Ops ops;
+    build(ops);
+    last().down = ops.ops();
+    return *this;
+}
+
+BindBuilder& BindBuilder::on_fresh()
+{
+    last().on_fresh = true;
+    return *this;
+}
+
+BindBuilder& BindBuilder::covered_by_model()
+{
+    last().covered_by_model = true;
+    return *this;
+}
+
+BindBuilder& BindBuilder::no_transaction()
+{
+    last().no_transaction = true;
+    return *this;
+}
+
+Upgrader::Upgrader() : impl_(std::make_unique<Impl>()) {}
+Upgrader::~Upgrader() = default;
+Upgrader::Upgrader(Upgrader&&) noexcept = default;
+Upgrader& Upgrader::operator=(Upgrader&&) noexcept = default;
+
+BindBuilder Upgrader::bind(std::string name, Database database, Schema models)
+{
+    for (const auto& b : impl_->binds)
+        if (b.name == name)
+            throw ConfigError("bind '" + name + "' is declared twice");
+    models.set_bind(name);
+    impl_->binds.push_back(Bind{std::move(name), std::move(database), std::move(models), {}});
+    return BindBuilder(*this, impl_->binds.size() - 1);
+}
+
+void Upgrader::validate() const
+{
+    std::vector<const Schema*> all;
+    for (const auto& b : impl_->binds)
+        all.push_back(&b.models);
+    std::vector<std::string> problems;
+    for (const auto& b : impl_->binds) {
+        for (auto& p : model_problems(b.models, &b.database.dialect(), all))
+            problems.push_back("bind '" + b.name + "': " + p);
+        validate_steps(b, problems);
+    }
+    if (problems.empty())
+        return;
+    std::string message = "the models and steps are invalid (" + std::to_string(problems.size()) + " problem" +
+                          (problems.size() == 1 ? "" : "s") + "):";
+    for (const auto& p : problems)
+        message += "\n  - " + p;
+    throw ModelError(message);
+}
+
+RunReport Upgrader::run(const RunOptions& options)
+{
+    validate();
+    RunReport report;
+    for (auto& b : impl_->binds) {
+        if (!options.only.empty() && std::find(options.only.begin(), options.only.end(), b.name) == options.only.end())
+            continue;
+        report.binds.push_back(Runner(b, options).run());
+    }
+    return report;
+}
+
+BindReport Upgrader::run(const std::string& bind, const RunOptions& options)
+{
+    validate();
+    return Runner(impl_->find(bind), options).run();
+}
+
+BindReport Upgrader::downgrade(const std::string& bind, long long to, const RunOptions& options)
+{
+    validate();
+    return Runner(impl_->find(bind), options).downgrade(to);
+}
+
+BindReport Upgrader::stamp(const std::string& bind, long long version, const RunOptions& options)
+{
+    validate();
+    return Runner(impl_->find(bind), options).stamp(version);
+}
+
+std::vector<HistoryEntry> Upgrader::history(const std::string& bind)
+{
+    return detail::read_history(impl_->find(bind).database.session());
+}
+
+BindStatus Upgrader::status(const std::string& bind, bool with_drift)
+{
+    auto& b = impl_->find(bind);
+    BindStatus st;
+    st.bind = b.name;
+    st.dialect = std::string(b.database.dialect().name());
+    st.head = head_of(b);
+    for (const auto& step : b.steps)
+        if (step.skipped_on_fresh())
+            st.skipped_on_fresh.push_back(step.version);
+    auto& s = b.database.session();
+    try {
+        auto current = detail::read_current_version(s);
+        if (!current) {
+            st.state = b.database.dialect().has_tables(s) ? "unversioned" : "fresh";
+            for (const auto& step : b.steps)
+                st.pending.push_back(step.version);
+            return st;
+        }
+        st.current = *current;
+        st.state = *current == st.head ? "ok" : *current < st.head ? "behind" : "ahead";
+        for (const auto& step : b.steps)
+            if (step.version > *current)
+                st.pending.push_back(step.version);
+        std::map<long long, std::string> recorded;
+        for (const auto& e : detail::read_history(s))
+            if ((e.kind == "applied" || e.kind == "skipped") && !e.checksum.empty())
+                recorded[e.version] = e.checksum;
+        for (const auto& step : b.steps)
+            if (auto it = recorded.find(step.version); it != recorded.end() && it->second != checksum(step))
+                st.checksum_mismatches.push_back(step.version);
+        if (with_drift && st.state == "ok") {
+            const auto& d = b.database.dialect();
+            CompareOptions options;
+            options.object_definitions = d.capabilities().preserves_object_sql;
+            st.drift = compare(d.inspect(s), d.canonical(b.models), options);
+        }
+    } catch (const Error& e) {
+        st.state = "error";
+        st.error = e.what();
+    }
+    return st;
+}
+
+std::vector<std::string> Upgrader::binds() const
+{
+    std::vector<std::string> out;
+    for (const auto& b : impl_->binds)
+        out.push_back(b.name);
+    return out;
+}
+
+Database& Upgrader::database(const std::string& bind)
+{
+    return impl_->find(bind).database;
+}
+
+const Schema& Upgrader::models(const std::string& bind) const
+{
+    return const_cast<Impl&>(*impl_).find(bind).models;
+}
+
+const std::vector<Step>& Upgrader::steps(const std::string& bind) const
+{
+    return const_cast<Impl&>(*impl_).find(bind).steps;
+}
+
+long long Upgrader::head(const std::string& bind) const
+{
+    return head_of(const_cast<Impl&>(*impl_).find(bind));
+}
+
+}  // namespace strata

@@ -1,0 +1,6 @@
+// The upgrader on the real PostgreSQL.
+#include "upgrader_suite.hpp"
+
+namespace strata::test {
+INSTANTIATE_TEST_SUITE_P(Upgrader, UpgraderSuite, ::testing::Values(Engine::postgresql), engine_name);
+}

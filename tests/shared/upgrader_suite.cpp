@@ -1,0 +1,559 @@
+// The upgrader tests, one body per behaviour, run on each engine.
+#include "upgrader_suite.hpp"
+
+#include "history.hpp"
+
+#include "strata/errors.hpp"
+#include "strata/inspect.hpp"
+
+#include <csignal>
+#include <map>
+
+namespace strata::test {
+
+void UpgraderSuite::SetUp()
+{
+    if (GetParam() == Engine::postgresql) {
+        if (auto why = pg_unavailable()) {
+            const char* require = std::getenv("STRATA_REQUIRE_PG");
+            if (require && std::string(require) == "1")
+                FAIL() << *why << " (STRATA_REQUIRE_PG=1: the PostgreSQL tests must run)";
+            GTEST_SKIP() << *why;
+        }
+        server_url_ = std::getenv("STRATA_TEST_PG_URL");
+    }
+}
+
+std::string UpgraderSuite::new_url()
+{
+    if (sqlite())
+        return dir_.sqlite_url("db" + std::to_string(files_++) + ".db");
+    schemas_.push_back(std::make_unique<PgSchema>(server_url_));
+    return schemas_.back()->url();
+}
+
+std::string engine_name(const ::testing::TestParamInfo<Engine>& info)
+{
+    return info.param == Engine::sqlite ? "sqlite" : "postgresql";
+}
+
+namespace {
+
+RunOptions quiet()
+{
+    RunOptions o;
+    o.sqlite_backups = 0;
+    o.lock_timeout = std::chrono::seconds(60);
+    return o;
+}
+
+BindReport run_history(const std::string& url, RunOptions options = quiet(), HistoryOptions history = {})
+{
+    Upgrader up;
+    declare_history(up, "app", connect(url), history);
+    return up.run("app", options);
+}
+
+// Schema and seed data of a database, comparable between databases of one engine.
+struct Image {
+    Schema schema;
+    std::vector<std::string> settings;
+};
+
+Image image_of(const std::string& url)
+{
+    auto db = connect(url);
+    Image i;
+    i.schema = db.inspect();
+    if (i.schema.find_table("setting"))
+        for (const auto& r : db.session().query("SELECT \"id\", \"key\", \"value\" FROM \"setting\" ORDER BY \"id\"").rows)
+            i.settings.push_back(to_display(r[0]) + "|" + to_display(r[1]) + "|" + to_display(r[2]));
+    return i;
+}
+
+std::string differences(const Image& a, const Image& b)
+{
+    std::string out = lines(compare(a.schema, b.schema));
+    if (a.settings != b.settings)
+        out += "setting rows differ: " + std::to_string(a.settings.size()) + " vs " + std::to_string(b.settings.size()) + "\n";
+    return out;
+}
+
+std::map<long long, int> kinds_per_version(const std::string& url, const std::string& kind)
+{
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    std::map<long long, int> out;
+    for (const auto& e : up.history("app"))
+        if (e.kind == kind)
+            ++out[e.version];
+    return out;
+}
+
+std::vector<std::string> worker_args(const std::string& url, std::vector<std::string> more = {})
+{
+    std::vector<std::string> args{"--url", url};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+}  // namespace
+
+TEST_P(UpgraderSuite, FreshSetupCreatesTheHeadSchemaAndRecordsTheSkipList)
+{
+    auto url = new_url();
+    auto report = run_history(url);
+    EXPECT_EQ(report.action, "fresh");
+    EXPECT_EQ(report.to, 10);
+    auto db = connect(url);
+    auto live = db.inspect();
+    auto diff = compare(live, db.dialect().canonical(history_models()),
+                        {.object_definitions = db.dialect().capabilities().preserves_object_sql});
+    EXPECT_TRUE(diff.empty()) << lines(diff);
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    std::vector<std::string> kinds;
+    for (const auto& e : up.history("app"))
+        kinds.push_back(std::to_string(e.version) + ":" + e.kind);
+    EXPECT_EQ(kinds, (std::vector<std::string>{"1:skipped", "2:skipped", "3:skipped", "4:skipped", "5:applied", "6:skipped",
+                                               "7:skipped", "8:applied", "9:skipped", "10:skipped", "10:fresh"}));
+    auto status = up.status("app");
+    EXPECT_EQ(status.state, "ok");
+    EXPECT_EQ(status.current, 10);
+    EXPECT_EQ(status.skipped_on_fresh, (std::vector<long long>{1, 2, 3, 4, 6, 7, 9, 10}));
+    EXPECT_TRUE(status.drift.empty()) << status.drift.size();
+    // The seed data ran, and ran through the struct mapping.
+    db.session().attach_schema(&up.models("app"));
+    auto settings = db.session().select<Setting>("\"key\" = ?", {std::string("lang")});
+    ASSERT_EQ(settings.size(), 1u);
+    EXPECT_EQ(settings[0].value, "EN");
+}
+
+TEST_P(UpgraderSuite, ChainFromEmptyEqualsFreshSetup)
+{
+    auto fresh = new_url();
+    auto chain = new_url();
+    run_history(fresh);
+    auto options = quiet();
+    options.replay = true;
+    auto report = run_history(chain, options);
+    EXPECT_EQ(report.action, "replayed");
+    EXPECT_EQ(report.steps.size(), 10u);
+    auto d = differences(image_of(chain), image_of(fresh));
+    EXPECT_TRUE(d.empty()) << d;
+    EXPECT_EQ(image_of(chain).settings, (std::vector<std::string>{"1|'theme'|'light'", "2|'lang'|'EN'"}));
+}
+
+TEST_P(UpgraderSuite, UpgradeFromEveryVersionEqualsFreshSetup)
+{
+    auto fresh = new_url();
+    run_history(fresh);
+    const auto expected = image_of(fresh);
+    for (long long v = 0; v < 10; ++v) {
+        SCOPED_TRACE("from version " + std::to_string(v));
+        auto url = new_url();
+        auto partial = quiet();
+        partial.replay = true;
+        partial.target = v;
+        run_history(url, partial);
+        auto report = run_history(url);
+        EXPECT_EQ(report.from, v);
+        EXPECT_EQ(report.to, 10);
+        auto d = differences(image_of(url), expected);
+        EXPECT_TRUE(d.empty()) << d;
+    }
+}
+
+TEST_P(UpgraderSuite, DowngradeToEachVersionEqualsTheChainUpToIt)
+{
+    std::vector<Image> chain_at(11);
+    for (long long v = 0; v <= 10; ++v) {
+        auto url = new_url();
+        auto options = quiet();
+        options.replay = true;
+        options.target = v;
+        run_history(url, options);
+        chain_at[static_cast<std::size_t>(v)] = image_of(url);
+    }
+    auto url = new_url();
+    run_history(url);
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    for (long long v = 9; v >= 0; --v) {
+        SCOPED_TRACE("down to version " + std::to_string(v));
+        auto report = up.downgrade("app", v, quiet());
+        EXPECT_EQ(report.to, v);
+        EXPECT_EQ(report.steps.size(), 1u);
+        auto d = differences(image_of(url), chain_at[static_cast<std::size_t>(v)]);
+        EXPECT_TRUE(d.empty()) << d;
+    }
+    EXPECT_EQ(up.status("app", false).current, 0);
+    // And up again, to the same schema and data as ever.
+    auto report = up.run("app", quiet());
+    EXPECT_EQ(report.from, 0);
+    auto d = differences(image_of(url), chain_at[10]);
+    EXPECT_TRUE(d.empty()) << d;
+}
+
+TEST_P(UpgraderSuite, VerifyProvesTheHistory)
+{
+    auto url = new_url();
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    auto report = up.verify("app", [&] { return connect(new_url()); }, quiet());
+    EXPECT_TRUE(report.ok()) << (report.failures.empty() ? "" : report.failures.front());
+    EXPECT_EQ(report.checks, 1 + 10 * 2 + 9);
+    EXPECT_TRUE(report.notes.empty());
+}
+
+TEST_P(UpgraderSuite, WronglyCoveredStepMakesVerifyFail)
+{
+    // A data step declared covered_by_model: a fresh setup skips the seed it writes.
+    Upgrader up;
+    declare_history(up, "app", connect(new_url()), {.steps = 10});
+    auto models = up.models("app");
+    auto steps = up.steps("app");
+    steps[4].on_fresh = false;
+    steps[4].covered_by_model = true;
+    Upgrader wrong;
+    auto b = wrong.bind("app", connect(new_url()), models);
+    for (auto& s : steps)
+        b.add(s);
+    auto report = wrong.verify("app", [&] { return connect(new_url()); }, quiet());
+    ASSERT_FALSE(report.ok());
+    EXPECT_NE(report.failures.front().find("the chain from empty and the fresh setup differ: table setting: rows differ"),
+              std::string::npos) << report.failures.front();
+}
+
+TEST_P(UpgraderSuite, RawSqlStepWithoutAFreshDeclarationIsRejected)
+{
+    Upgrader up;
+    up.bind("app", connect(new_url()), Schema{}).step(1, "fix data", [](Ops& o) { o.execute("UPDATE x SET y = 1"); });
+    try {
+        up.validate();
+        FAIL() << "accepted";
+    } catch (const ModelError& e) {
+        EXPECT_NE(std::string(e.what()).find("bind 'app': step 1 (\"fix data\") has data code or raw SQL, so strata "
+                                             "cannot tell whether a fresh setup needs it"),
+                  std::string::npos) << e.what();
+    }
+}
+
+TEST_P(UpgraderSuite, FailingStepRollsBackAndAFixedRerunCompletes)
+{
+    auto url = new_url();
+    run_history(url);
+    HistoryOptions broken;
+    broken.break_step_11 = true;
+    try {
+        run_history(url, quiet(), broken);
+        FAIL() << "the broken step ran";
+    } catch (const DatabaseError& e) {
+        const auto& c = e.context();
+        EXPECT_EQ(c.bind, "app");
+        EXPECT_EQ(c.version, 11);
+        EXPECT_EQ(c.description, "a step that fails");
+        EXPECT_EQ(c.sql, "INSERT INTO \"no_such_table\" VALUES (1)");
+        if (sqlite())
+            EXPECT_EQ(c.sqlite_code, 1);
+        else
+            EXPECT_EQ(c.sqlstate, "42P01");
+        EXPECT_NE(std::string(e.what()).find("stays at version 10"), std::string::npos) << e.what();
+    }
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    EXPECT_EQ(up.status("app", false).current, 10);
+    // Nothing of the failed step is left: its first op (a new column) was rolled back too.
+    EXPECT_EQ(connect(url).inspect().find_table("audit_log")->find_column("detail"), nullptr);
+    // The fixed step 11 completes.
+    Upgrader fixed;
+    declare_history(fixed, "app", connect(url));
+    auto models = fixed.models("app");
+    Upgrader with_fix;
+    auto b = with_fix.bind("app", connect(url), models);
+    for (const auto& s : fixed.steps("app"))
+        b.add(s);
+    b.step(11, "a step that works", [](Ops& o) { o.execute("INSERT INTO \"audit_log\" (\"what\") VALUES ('fixed')"); })
+        .covered_by_model();
+    auto report = with_fix.run("app", quiet());
+    EXPECT_EQ(report.to, 11);
+    auto db = connect(url);
+    EXPECT_EQ(count_rows(db, "audit_log"), 1);
+}
+
+TEST_P(UpgraderSuite, SixteenProcessesApplyEveryStepExactlyOnce)
+{
+    auto url = new_url();
+    {
+        auto at_one = quiet();
+        at_one.replay = true;
+        at_one.target = 1;
+        run_history(url, at_one);
+    }
+    std::vector<Child> children;
+    for (int i = 0; i < 16; ++i)
+        children.push_back(spawn_program(STRATA_TEST_WORKER_PATH, worker_args(url)));
+    int upgraded = 0;
+    for (auto& c : children) {
+        auto r = wait_program(c);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        upgraded += r.out.find("ok upgraded 10") != std::string::npos ? 1 : 0;
+    }
+    EXPECT_GE(upgraded, 1);
+    auto applied = kinds_per_version(url, "applied");
+    for (long long v = 2; v <= 10; ++v)
+        EXPECT_EQ(applied[v], 1) << "version " << v;
+    auto db = connect(url);
+    EXPECT_EQ(count_rows(db, "setting"), 2);  // the data step ran once
+    EXPECT_EQ(count_rows(db, "strata_version"), 10);
+}
+
+TEST_P(UpgraderSuite, SixteenProcessesSetUpAnEmptyBindOnce)
+{
+    auto url = new_url();
+    std::vector<Child> children;
+    for (int i = 0; i < 16; ++i)
+        children.push_back(spawn_program(STRATA_TEST_WORKER_PATH, worker_args(url)));
+    for (auto& c : children) {
+        auto r = wait_program(c);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+    }
+    EXPECT_EQ(kinds_per_version(url, "fresh")[10], 1);
+    auto db = connect(url);
+    EXPECT_EQ(count_rows(db, "setting"), 2);
+}
+
+TEST_P(UpgraderSuite, ProcessKilledMidStepLeavesNothingBehind)
+{
+    auto url = new_url();
+    run_history(url);
+    auto marker = (dir_.path() / "started").string();
+    auto child = spawn_program(STRATA_TEST_WORKER_PATH,
+                               worker_args(url, {"--step-sleep-ms", "60000", "--marker", marker}));
+    ASSERT_TRUE(wait_for_file(marker, 20000)) << "the long step never started";
+    kill(child.pid, SIGKILL);
+    EXPECT_EQ(wait_program(child).exit_code, 128 + SIGKILL);
+    // The next start completes the step at once: no lock or half-applied step is left.
+    auto start = std::chrono::steady_clock::now();
+    auto report = run_history(url, [] {
+        auto o = quiet();
+        o.lock_timeout = std::chrono::seconds(20);
+        return o;
+    }(), HistoryOptions{.step_sleep_ms = 1});
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+    EXPECT_EQ(report.from, 10);
+    EXPECT_EQ(report.to, 11);
+    auto db = connect(url);
+    EXPECT_EQ(count_rows(db, "audit_log"), 1);
+    EXPECT_EQ(kinds_per_version(url, "applied")[11], 1);
+}
+
+TEST_P(UpgraderSuite, CrashInsideFreshSetupLeavesAnEmptyBind)
+{
+    auto url = new_url();
+    auto marker = (dir_.path() / "fresh-started").string();
+    auto child = spawn_program(STRATA_TEST_WORKER_PATH,
+                               worker_args(url, {"--fresh-sleep-ms", "60000", "--marker", marker}));
+    ASSERT_TRUE(wait_for_file(marker, 20000)) << "the fresh setup never reached its seed step";
+    kill(child.pid, SIGKILL);
+    wait_program(child);
+    {
+        auto db = connect(url);
+        EXPECT_TRUE(db.inspect().tables.empty());
+        EXPECT_FALSE(db.dialect().table_exists(db.session(), "strata_version"));
+    }
+    auto report = run_history(url);
+    EXPECT_EQ(report.action, "fresh");
+    auto db = connect(url);
+    EXPECT_EQ(count_rows(db, "setting"), 2);
+}
+
+TEST_P(UpgraderSuite, NewerDatabaseIsRefused)
+{
+    auto url = new_url();
+    run_history(url);
+    try {
+        run_history(url, quiet(), HistoryOptions{.steps = 9});
+        FAIL() << "an older program ran against a newer database";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::database_newer);
+        EXPECT_NE(std::string(e.what()).find("bind 'app' is at version 10 but this program knows steps up to 9"),
+                  std::string::npos) << e.what();
+    }
+}
+
+TEST_P(UpgraderSuite, UnversionedBindIsRefusedAndStampAdoptsIt)
+{
+    auto url = new_url();
+    {
+        // A database created by hand from the same models, without strata's history.
+        auto db = connect(url);
+        Transaction tx(db.session());
+        for (const auto& st : db.dialect().create_all(history_models()))
+            db.session().execute(st.sql);
+        tx.commit();
+    }
+    try {
+        run_history(url);
+        FAIL() << "an unversioned bind was touched";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::unversioned);
+        EXPECT_NE(std::string(e.what()).find("stamp"), std::string::npos) << e.what();
+    }
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    EXPECT_EQ(up.status("app", false).state, "unversioned");
+    auto stamped = up.stamp("app", 10, quiet());
+    EXPECT_EQ(stamped.to, 10);
+    auto report = up.run("app", quiet());
+    EXPECT_EQ(report.action, "up_to_date");
+    auto status = up.status("app");
+    EXPECT_EQ(status.state, "ok");
+    EXPECT_TRUE(status.drift.empty()) << status.drift.size();
+}
+
+TEST_P(UpgraderSuite, ChangedStepIsReportedAndFatalWhenStrict)
+{
+    auto url = new_url();
+    auto options = quiet();
+    options.replay = true;
+    options.target = 9;
+    run_history(url, options);
+    Upgrader changed;
+    declare_history(changed, "app", connect(url));
+    auto steps = changed.steps("app");
+    steps[2].ops.push_back(AddColumn{"user", col::text("nickname").nullable()});  // step 3 edited after it ran
+    Upgrader edited;
+    auto b = edited.bind("app", connect(url), changed.models("app"));
+    for (auto& s : steps)
+        b.add(s);
+    auto status = edited.status("app", false);
+    EXPECT_EQ(status.checksum_mismatches, (std::vector<long long>{3}));
+    auto strict = quiet();
+    strict.strict_checksums = true;
+    try {
+        (void)edited.run("app", strict);
+        FAIL() << "strict mode ran over a changed step";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::checksum_mismatch);
+        EXPECT_NE(std::string(e.what()).find("step(s) 3 differ"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(edited.status("app", false).current, 9);
+    EXPECT_EQ(edited.run("app", quiet()).to, 10);  // not strict: a warning
+}
+
+TEST_P(UpgraderSuite, UpToDateStartCostsOneQueryPerBind)
+{
+    auto url = new_url();
+    run_history(url);
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    auto before = up.database("app").session().statements_executed();
+    auto report = up.run(quiet());
+    EXPECT_EQ(report.binds.at(0).action, "up_to_date");
+    EXPECT_EQ(up.database("app").session().statements_executed() - before, 1u);
+}
+
+TEST_P(UpgraderSuite, BindsAreIndependent)
+{
+    auto app = new_url();
+    auto log = new_url();
+    Schema log_models("log");
+    log_models.table("access").column<std::int64_t>("id").primary_key().column<std::string>("path");
+    auto declare_log = [&](Upgrader& up, bool broken) {
+        auto b = up.bind("log", connect(log), log_models);
+        b.step(1, "access", [](Ops& o) {
+            o.create_table(table("access").column(col::bigint("id")).column(col::text("path")).primary_key({"id"}));
+        });
+        if (broken)
+            b.step(2, "broken", [](Ops& o) { o.execute("INSERT INTO \"nowhere\" VALUES (1)"); }).covered_by_model();
+    };
+    {
+        Upgrader up;
+        declare_history(up, "app", connect(app));
+        declare_log(up, false);
+        up.run(quiet());  // both fresh, at their heads
+    }
+    {
+        Upgrader up;
+        declare_history(up, "app", connect(app), HistoryOptions{.step_sleep_ms = 1});  // app gains step 11
+        declare_log(up, true);                                                       // log gains a failing step 2
+        EXPECT_THROW(up.run(quiet()), DatabaseError);
+        EXPECT_EQ(up.status("app", false).current, 11);  // app's step stays done
+        EXPECT_EQ(up.status("log", false).current, 1);
+    }
+    Upgrader up;
+    declare_history(up, "app", connect(app), HistoryOptions{.step_sleep_ms = 1});
+    auto b = up.bind("log", connect(log), log_models);
+    b.step(1, "access", [](Ops& o) {
+        o.create_table(table("access").column(col::bigint("id")).column(col::text("path")).primary_key({"id"}));
+    });
+    b.step(2, "fixed", [](Ops& o) { o.execute("INSERT INTO \"access\" VALUES (1, '/')"); }).covered_by_model();
+    auto report = up.run(quiet());
+    ASSERT_EQ(report.binds.size(), 2u);
+    EXPECT_EQ(report.binds[0].action, "up_to_date");  // only log does work
+    EXPECT_EQ(report.binds[1].action, "upgraded");
+    EXPECT_EQ(report.binds[1].to, 2);
+}
+
+TEST_P(UpgraderSuite, AtomicUpgradeIsAllOrNothing)
+{
+    auto url = new_url();
+    auto at_three = quiet();
+    at_three.replay = true;
+    at_three.target = 3;
+    run_history(url, at_three);
+    auto atomic = quiet();
+    atomic.atomic = true;
+    HistoryOptions broken;
+    broken.break_step_11 = true;
+    EXPECT_THROW(run_history(url, atomic, broken), DatabaseError);
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    EXPECT_EQ(up.status("app", false).current, 3);  // steps 4..10 rolled back with 11
+    EXPECT_EQ(connect(url).inspect().find_table("setting"), nullptr);
+    auto report = run_history(url, atomic);
+    EXPECT_EQ(report.to, 10);
+    EXPECT_EQ(report.steps.size(), 7u);
+}
+
+TEST_P(UpgraderSuite, StampOnAHistoryAppendsAndReverts)
+{
+    auto url = new_url();
+    run_history(url);
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    (void)up.downgrade("app", 8, quiet());
+    auto history = up.history("app");
+    ASSERT_GE(history.size(), 2u);
+    EXPECT_EQ(history[history.size() - 2].kind, "reverted");
+    EXPECT_EQ(history.back().kind, "reverted");
+    EXPECT_EQ(history.back().version, 9);
+    EXPECT_EQ(up.status("app", false).current, 8);
+    (void)up.stamp("app", 10, quiet());
+    EXPECT_EQ(up.history("app").back().kind, "stamped");
+    EXPECT_EQ(up.status("app", false).current, 10);
+}
+
+TEST_P(UpgraderSuite, IrreversibleDowngradeIsRefusedBeforeAnythingRuns)
+{
+    auto url = new_url();
+    Upgrader up;
+    auto b = up.bind("app", connect(url), history_models());
+    declare_history(up, "ignored", connect(new_url()));  // reuse the history's steps for "app"
+    for (const auto& s : up.steps("ignored"))
+        b.add(s);
+    b.step(11, "purge", [](Ops& o) { o.drop_column("audit_log", "what"); }).covered_by_model();
+    (void)up.run("app", quiet());
+    try {
+        (void)up.downgrade("app", 9, quiet());
+        FAIL() << "downgraded past a step without a way back";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::irreversible);
+        EXPECT_NE(std::string(e.what()).find("drop_column audit_log.what does not record the dropped column's definition"),
+                  std::string::npos) << e.what();
+    }
+    EXPECT_EQ(up.status("app", false).current, 11);
+}
+
+}  // namespace strata::test

@@ -1,0 +1,6 @@
+// The upgrader on a real SQLite file.
+#include "upgrader_suite.hpp"
+
+namespace strata::test {
+INSTANTIATE_TEST_SUITE_P(Upgrader, UpgraderSuite, ::testing::Values(Engine::sqlite), engine_name);
+}
