@@ -433,29 +433,45 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
         refresh_state();
     if (*state_version_ >= step.version)
         return;
-    Schema after = state_;
-    auto plan = detail::plan_step(step, false, d_, after, b_.name);
-    auto start = Clock::now();
-    // An interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index: drop it and build again.
-    bool run_statement = true;
+    // A run interrupted after the statement (or in the middle of CREATE INDEX
+    // CONCURRENTLY, which leaves an INVALID index) is resumed, not failed.
     const Op& op = step.ops.front();
+    Schema base = state_;
+    bool run_statement = true;
+    std::vector<Statement> cleanup;
     if (const auto* create = std::get_if<CreateIndex>(&op)) {
-        auto state = d_.index_state(s_, create->index.name);
-        if (state == IndexState::valid) {
-            run_statement = false;  // built before the run was interrupted; only the record is missing
-        } else if (state == IndexState::invalid) {
+        const auto existing = d_.index_state(s_, create->index.name);
+        if (existing != IndexState::absent)
+            for (auto& t : base.tables)
+                std::erase_if(t.indexes, [&](const Index& ix) { return ix.name == create->index.name; });
+        if (existing == IndexState::valid) {
+            run_statement = false;  // built before the interruption; only the record is missing
+        } else if (existing == IndexState::invalid) {
             detail::logger().warn("{}: index {} was left INVALID by an interrupted run; dropping and rebuilding it",
                                   b_.name, create->index.name);
-            auto drop = d_.render(DropIndex{create->table, create->index.name, std::nullopt, create->concurrently}, state_);
-            for (const auto& st : drop)
-                execute_statement(step, st, false);
+            cleanup = d_.render(DropIndex{create->table, create->index.name, std::nullopt, create->concurrently}, state_);
         }
     } else if (const auto* drop = std::get_if<DropIndex>(&op)) {
         run_statement = d_.index_state(s_, drop->name) != IndexState::absent;
     }
-    if (run_statement)
-        for (const auto& item : plan.items)
-            execute_statement(step, item.statement, false);
+    Schema after = base;
+    std::vector<Statement> statements;
+    if (run_statement) {
+        for (auto& item : detail::plan_step(step, false, d_, after, b_.name).items)
+            statements.push_back(std::move(item.statement));
+    } else {
+        try {
+            for (const auto& o : step.ops)
+                apply(after, o);
+        } catch (const ModelError&) {
+            after = base;  // the tracked schema lagged; it is read again below
+        }
+    }
+    auto start = Clock::now();
+    for (const auto& st : cleanup)
+        execute_statement(step, st, false);
+    for (const auto& st : statements)
+        execute_statement(step, st, false);
     double ms = since_ms(start);
     Transaction tx(s_, TransactionMode::immediate);
     detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
@@ -465,7 +481,7 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
     state_ = std::move(after);
     state_version_ = step.version;
     report.steps.push_back({step.version, step.description, "applied", ms});
-    log_step(step, "applied (no transaction)", ms);
+    log_step(step, run_statement ? "applied (no transaction)" : "recorded (already built)", ms);
 }
 
 void Runner::apply_atomically(const std::vector<const Step*>& pending, BindReport& report)

@@ -5,10 +5,12 @@
 #include "sqlite_dialect.hpp"
 #include "strata/errors.hpp"
 #include "strata/session.hpp"
+#include "strata/url.hpp"
 
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <memory>
 
 namespace strata::sqlite {
 
@@ -44,9 +46,21 @@ IndexState SqliteDialect::index_state(Session& session, std::string_view index) 
 
 bool SqliteDialect::snapshot(Session& session, const std::string& path) const
 {
-    // The backup API copies a consistent image page by page (a plain file copy
-    // could catch a half-written page); into a temporary name, renamed at the end.
-    auto* source = static_cast<sqlite3*>(session.native_handle());
+    // Taken inside the first step's write transaction, before it writes: other
+    // writers are excluded, so a second, read-only connection sees exactly the
+    // committed version (the backup API refuses to read through a connection that
+    // is writing). The API copies a consistent image page by page, into a
+    // temporary name renamed at the end.
+    const auto& url = session.url();
+    if (url.memory || url.path.empty())
+        return false;
+    sqlite3* source = nullptr;
+    if (sqlite3_open_v2(url.path.c_str(), &source, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        std::string why = source ? sqlite3_errmsg(source) : "out of memory";
+        sqlite3_close(source);
+        throw DatabaseError(DatabaseErrorKind::other, "cannot read '" + url.path + "' for its backup: " + why);
+    }
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> source_guard(source, sqlite3_close);
     const std::string temp = path + ".partial";
     std::error_code ec;
     std::filesystem::remove(temp, ec);
