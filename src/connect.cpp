@@ -21,13 +21,29 @@ const Dialect* find_dialect(std::string_view name)
     return nullptr;
 }
 
+namespace {
+
+const Dialect& dialect_for(const Url& url)
+{
+    for (const auto* d : dialects())
+        if (d->accepts(url))
+            return *d;
+    throw ConfigError("no backend for '" + url.scheme + "' URLs is built into this strata");
+}
+
+}  // namespace
+
 Database connect(std::string_view text, const ConnectOptions& options)
 {
     auto url = Url::parse(text);
-    for (const auto* d : dialects())
-        if (d->accepts(url))
-            return Database(d->open(url, options));
-    throw ConfigError("no backend for '" + url.scheme + "' URLs is built into this strata");
+    return Database(dialect_for(url).open(url, options));
+}
+
+Database defer_connect(std::string_view text, const ConnectOptions& options)
+{
+    auto url = Url::parse(text);
+    const auto& dialect = dialect_for(url);
+    return Database(dialect, std::move(url), options);
 }
 
 }  // namespace strata

@@ -5,13 +5,28 @@
 
 namespace strata {
 
-Database::Database(std::unique_ptr<Session> session) : session_(std::move(session)) {}
+Database::Database(std::unique_ptr<Session> session)
+    : dialect_(&session->dialect()), url_(session->url()), session_(std::move(session))
+{
+}
+
+Database::Database(const Dialect& dialect, Url url, ConnectOptions options)
+    : dialect_(&dialect), url_(std::move(url)), options_(options)
+{
+}
+
+Session& Database::session()
+{
+    if (!session_)
+        session_ = dialect_->open(url_, options_);
+    return *session_;
+}
 
 Database::~Database() = default;
 
 Schema Database::inspect()
 {
-    return strata::inspect(*session_);
+    return strata::inspect(session());
 }
 
 }  // namespace strata

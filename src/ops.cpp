@@ -378,6 +378,11 @@ ColumnSpec& ColumnSpec::default_now()
     column_.default_value = Default::now();
     return *this;
 }
+ColumnSpec& ColumnSpec::default_current_date()
+{
+    column_.default_value = Default::current_date();
+    return *this;
+}
 ColumnSpec& ColumnSpec::default_sql(std::string expression)
 {
     column_.default_value = Default::expression(std::move(expression));

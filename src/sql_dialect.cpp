@@ -358,9 +358,16 @@ std::vector<Statement> SqlDialect::on(const ExecuteSql& op, const Schema&) const
     if (!sql)
         throw ModelError("raw SQL has no text for dialect '" + std::string(name()) +
                          "': give one text for every dialect or add one for '" + std::string(name()) + "'");
-    if (trim(*sql).empty())
+    // The text may end with the author's semicolon; the statement list adds its own.
+    auto text = trim(*sql);
+    while (!text.empty() && text.back() == ';')
+        text = trim(text.substr(0, text.size() - 1));
+    if (text.empty())
         return {};
-    return one(std::string(trim(*sql)));
+    auto out = one(std::string(text));
+    // A one-statement text that cannot run in a transaction (CONCURRENTLY, VACUUM ...).
+    out.back().needs_no_transaction = false;
+    return out;
 }
 
 std::vector<Statement> SqlDialect::on(const RunCode&, const Schema&) const
@@ -434,6 +441,42 @@ std::vector<Statement> SqlDialect::create_all(const Schema& schema) const
     for (const auto& o : schema.objects)
         if (o.kind == ObjectKind::trigger)
             append(on(CreateObject{o}, schema));
+    return out;
+}
+
+std::vector<Statement> SqlDialect::drop_all(const Schema& live) const
+{
+    std::vector<Statement> out;
+    auto append = [&out](std::vector<Statement> more) {
+        out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    };
+    if (!capabilities().alter_constraints) {
+        // Without ALTER TABLE ... DROP CONSTRAINT (SQLite), foreign keys are off instead,
+        // outside the transaction where the pragma takes effect.
+        Statement off = Statement::plain("PRAGMA foreign_keys = OFF");
+        off.phase = Statement::Phase::before_transaction;
+        out.push_back(off);
+    }
+    for (const auto& o : live.objects)
+        if (o.kind == ObjectKind::trigger || o.kind == ObjectKind::view)
+            append(on(DropObject{o.kind, o.name, o}, live));
+    if (capabilities().alter_constraints)
+        for (const auto& t : live.tables)
+            for (const auto& fk : t.foreign_keys)
+                if (!fk.name.empty())
+                    append(on(DropForeignKey{t.name, fk.name, fk}, live));
+    for (const auto& t : live.tables)
+        append(on(DropTable{t.name, t}, live));
+    for (const char* own : {"strata_version", "strata_lease"})
+        out.push_back(Statement::plain("DROP TABLE IF EXISTS " + quote(own)));
+    for (const auto& o : live.objects)
+        if (o.kind == ObjectKind::function || o.kind == ObjectKind::enum_type || o.kind == ObjectKind::extension)
+            append(on(DropObject{o.kind, o.name, o}, live));
+    if (!capabilities().alter_constraints) {
+        Statement on_again = Statement::plain("PRAGMA foreign_keys = ON");
+        on_again.phase = Statement::Phase::after_transaction;
+        out.push_back(on_again);
+    }
     return out;
 }
 

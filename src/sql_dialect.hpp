@@ -22,8 +22,13 @@ public:
     [[nodiscard]] std::vector<Statement> create_all(const Schema& schema) const override;
     [[nodiscard]] Schema canonical(const Schema& model) const override;
     [[nodiscard]] std::vector<std::string> check_model(const Schema& model) const override;
+    [[nodiscard]] std::vector<Statement> drop_all(const Schema& live) const override;
 
     [[nodiscard]] std::vector<Statement> render_step(std::span<const Op> ops, Schema& state) const override;
+
+    // Tables in an order where each one's foreign keys point at earlier tables
+    // (or itself) wherever the references allow; cycles keep declaration order.
+    [[nodiscard]] static std::vector<const Table*> dependency_order(const Schema& schema);
 
     // Pieces, shared by the backends.
     [[nodiscard]] std::string column_list(const std::vector<std::string>& columns) const;
@@ -65,9 +70,6 @@ protected:
 
     // Statements that follow CREATE TABLE (comments on PostgreSQL).
     [[nodiscard]] virtual std::vector<Statement> after_create_table(const Table& table) const;
-    // Tables in an order where each one's foreign keys point at earlier tables
-    // (or itself) wherever the references allow; cycles keep declaration order.
-    [[nodiscard]] static std::vector<const Table*> dependency_order(const Schema& schema);
 };
 
 }  // namespace strata::detail

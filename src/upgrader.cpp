@@ -28,6 +28,7 @@ struct Bind {
     Database database;
     Schema models;
     std::vector<Step> steps;
+    bool without_models = false;  // SQL files: a fresh setup is the chain from empty
 };
 
 ErrorContext context_of(const Bind& b, const Step* step = nullptr)
@@ -119,6 +120,8 @@ private:
 
 void Runner::log_step(const Step& step, const char* kind, double ms)
 {
+    if (o_.on_step)
+        o_.on_step(StepEvent{b_.name, step.version, step.description, true, std::string_view(kind) == "reverted", ms});
     detail::logger().info("{}: version {} \"{}\" {} in {:.1f} ms", b_.name, step.version, step.description, kind, ms);
 }
 
@@ -248,7 +251,7 @@ BindReport Runner::run()
     lock_ = acquire_lock();
     current = detail::read_current_version(s_);  // another process may have done it meanwhile
     if (!current) {
-        if (!o_.replay && target == head)
+        if (!o_.replay && !b_.without_models && target == head)
             return fresh_setup();
         // Chain from empty: strata_version first, then every step as an upgrade.
         {
@@ -334,7 +337,8 @@ BindReport Runner::fresh_setup()
 void Runner::take_backup(long long version, BindReport& report)
 {
     const auto& url = s_.url();
-    if (o_.sqlite_backups <= 0 || url.memory || url.path.empty())
+    // Version 0 is an empty bind: nothing to keep.
+    if (o_.sqlite_backups <= 0 || version == 0 || url.memory || url.path.empty())
         return;
     const std::string path = url.path + ".v" + std::to_string(version) + ".bak";
     if (!d_.snapshot(s_, path))
@@ -392,6 +396,8 @@ void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
                         context_of(b_, &step));
         Schema after = state_;
         auto plan = detail::plan_step(step, false, d_, after, b_.name);
+        if (o_.on_step)
+            o_.on_step(StepEvent{b_.name, step.version, step.description, false, false, 0});
         auto start = Clock::now();
         AfterPhase after_phase(s_);
         for (const auto& item : plan.items)
@@ -581,19 +587,26 @@ BindReport Runner::downgrade(long long to)
     for (const auto* step : path) {
         Schema after = state_;
         auto plan = detail::plan_step(*step, true, d_, after, b_.name);
+        if (o_.on_step)
+            o_.on_step(StepEvent{b_.name, step->version, step->description, false, true, 0});
         auto start = Clock::now();
         AfterPhase after_phase(s_);
         for (const auto& item : plan.items)
             if (!item.code && item.statement.phase == Statement::Phase::after_transaction)
                 after_phase.add(item.statement.sql);
         execute_items(*step, plan, Statement::Phase::before_transaction);
+        if (step->no_transaction) {
+            // Its one statement runs on its own (DROP INDEX CONCURRENTLY cannot run in a transaction).
+            execute_items(*step, plan, Statement::Phase::transaction);
+        }
         Transaction tx(s_, TransactionMode::immediate);
         auto now = detail::read_current_version_checked(s_).value_or(0);
         if (now != step->version)
             throw Error(ErrorCode::database_error,
                         "bind '" + b_.name + "' moved to version " + std::to_string(now) + " during the downgrade; run again",
                         context_of(b_, step));
-        execute_items(*step, plan, Statement::Phase::transaction);
+        if (!step->no_transaction)
+            execute_items(*step, plan, Statement::Phase::transaction);
         double ms = since_ms(start);
         detail::write_version_row(s_, {step->version, step->description, "reverted", checksum(*step), ms});
         if (lock_)
@@ -635,6 +648,8 @@ BindReport Runner::stamp(long long version)
 
 void validate_steps(const Bind& b, std::vector<std::string>& problems)
 {
+    // Without models every step runs on a fresh setup: nothing to declare.
+    const bool needs_fresh_declaration = !b.without_models;
     const auto& dialect = b.database.dialect();
     long long expected = 1;
     for (const auto& step : b.steps) {
@@ -648,7 +663,7 @@ void validate_steps(const Bind& b, std::vector<std::string>& problems)
         if (step.on_fresh && step.covered_by_model)
             problems.push_back(where + " is marked both on_fresh and covered_by_model: choose one");
         bool opaque = std::any_of(step.ops.begin(), step.ops.end(), [](const Op& op) { return !is_model_expressible(op); });
-        if (opaque && !step.on_fresh && !step.covered_by_model)
+        if (needs_fresh_declaration && opaque && !step.on_fresh && !step.covered_by_model)
             problems.push_back(where + " (\"" + step.description + "\") has data code or raw SQL, so strata cannot "
                                "tell whether a fresh setup needs it: mark it .on_fresh() (seed data the models do not "
                                "hold) or .covered_by_model() (the models already contain its result)");
@@ -762,6 +777,12 @@ BindBuilder& BindBuilder::no_transaction()
     return *this;
 }
 
+BindBuilder& BindBuilder::without_models()
+{
+    upgrader_->impl_->binds.at(bind_).without_models = true;
+    return *this;
+}
+
 Upgrader::Upgrader() : impl_(std::make_unique<Impl>()) {}
 Upgrader::~Upgrader() = default;
 Upgrader::Upgrader(Upgrader&&) noexcept = default;
@@ -827,6 +848,27 @@ BindReport Upgrader::stamp(const std::string& bind, long long version, const Run
     return Runner(impl_->find(bind), options).stamp(version);
 }
 
+void Upgrader::clean(const std::string& bind)
+{
+    auto& b = impl_->find(bind);
+    auto& s = b.database.session();
+    const auto& d = b.database.dialect();
+    auto statements = d.drop_all(d.inspect(s));
+    AfterPhase after(s);
+    for (const auto& st : statements)
+        if (st.phase == Statement::Phase::after_transaction)
+            after.add(st.sql);
+    for (const auto& st : statements)
+        if (st.phase == Statement::Phase::before_transaction)
+            s.execute(st.sql);
+    Transaction tx(s, TransactionMode::immediate);
+    for (const auto& st : statements)
+        if (st.phase == Statement::Phase::transaction)
+            s.execute(st.sql);
+    tx.commit();
+    detail::logger().info("{}: every table, view, trigger, function and type dropped", b.name);
+}
+
 std::vector<HistoryEntry> Upgrader::history(const std::string& bind)
 {
     return detail::read_history(impl_->find(bind).database.session());
@@ -839,9 +881,10 @@ BindStatus Upgrader::status(const std::string& bind, bool with_drift)
     st.bind = b.name;
     st.dialect = std::string(b.database.dialect().name());
     st.head = head_of(b);
-    for (const auto& step : b.steps)
-        if (step.skipped_on_fresh())
-            st.skipped_on_fresh.push_back(step.version);
+    if (!b.without_models)
+        for (const auto& step : b.steps)
+            if (step.skipped_on_fresh())
+                st.skipped_on_fresh.push_back(step.version);
     auto& s = b.database.session();
     try {
         auto current = detail::read_current_version(s);
@@ -863,7 +906,7 @@ BindStatus Upgrader::status(const std::string& bind, bool with_drift)
         for (const auto& step : b.steps)
             if (auto it = recorded.find(step.version); it != recorded.end() && it->second != checksum(step))
                 st.checksum_mismatches.push_back(step.version);
-        if (with_drift && st.state == "ok") {
+        if (with_drift && st.state == "ok" && !b.without_models) {
             const auto& d = b.database.dialect();
             CompareOptions options;
             options.object_definitions = d.capabilities().preserves_object_sql;
@@ -902,6 +945,11 @@ const std::vector<Step>& Upgrader::steps(const std::string& bind) const
 long long Upgrader::head(const std::string& bind) const
 {
     return head_of(const_cast<Impl&>(*impl_).find(bind));
+}
+
+bool Upgrader::has_models(const std::string& bind) const
+{
+    return !const_cast<Impl&>(*impl_).find(bind).without_models;
 }
 
 }  // namespace strata

@@ -14,17 +14,33 @@ namespace {
 
 // Every table's rows, sorted, as text; columns filled by the clock are left out
 // (two setups a few milliseconds apart differ there by design), and so are
-// autoincrement keys when asked (a step run twice gets new ids: they are never reused).
+// generated ids when asked (a step run twice gets new ids: they are never reused).
 std::map<std::string, std::vector<std::string>> data_of(Database& db, const Schema& schema, bool with_ids)
 {
     std::map<std::string, std::vector<std::string>> out;
     const auto& d = db.dialect();
+    // Columns holding generated ids: autoincrement keys, and foreign keys to them.
+    auto is_id = [&](const Table& t, const Column& c) {
+        if (c.autoincrement)
+            return true;
+        for (const auto& fk : t.foreign_keys) {
+            auto at = std::find(fk.columns.begin(), fk.columns.end(), c.name);
+            if (at == fk.columns.end())
+                continue;
+            const auto* ref = schema.find_table(fk.ref_table);
+            const auto index = static_cast<std::size_t>(at - fk.columns.begin());
+            const auto* target = ref && index < fk.ref_columns.size() ? ref->find_column(fk.ref_columns[index]) : nullptr;
+            if (target && target->autoincrement)
+                return true;
+        }
+        return false;
+    };
     for (const auto& t : schema.tables) {
         std::vector<std::string> columns;
         for (const auto& c : t.columns) {
             bool clock = c.default_value &&
                          (c.default_value->kind == Default::Kind::now || c.default_value->kind == Default::Kind::current_date);
-            if (!clock && (with_ids || !c.autoincrement))
+            if (!clock && (with_ids || !is_id(t, c)))
                 columns.push_back(d.quote(c.name));
         }
         if (columns.empty())
@@ -92,6 +108,8 @@ VerifyReport Upgrader::verify(const std::string& bind, const std::function<Datab
     auto make = [&](Database db) {
         Upgrader u;
         auto builder = u.bind(bind, std::move(db), models(bind));
+        if (!has_models(bind))
+            builder.without_models();
         for (const auto& step : steps)
             builder.add(step);
         return u;
@@ -162,6 +180,40 @@ VerifyReport Upgrader::verify(const std::string& bind, const std::function<Datab
               first_difference(snapshot_of(from.database(bind)), fresh_state, "upgraded", "fresh setup", RowCheck::with_ids));
     }
     return report;
+}
+
+std::vector<Difference> Upgrader::check(const std::string& bind, const std::function<Database()>& scratch)
+{
+    auto& db = database(bind);
+    const auto& d = db.dialect();
+    auto current = status(bind, false);
+    if (current.state == "error")
+        throw Error(ErrorCode::database_error, current.error);
+    if (current.state == "unversioned" || current.state == "fresh")
+        throw Error(ErrorCode::unversioned, "bind '" + bind + "' has no version history: nothing to check against "
+                                            "(set it up, or stamp it)");
+    if (current.state == "ahead")
+        throw Error(ErrorCode::database_newer, "bind '" + bind + "' is at version " + std::to_string(current.current) +
+                                                   ", above this program's " + std::to_string(current.head));
+    const auto live = db.inspect();
+    if (current.state == "ok" && has_models(bind)) {
+        CompareOptions options;
+        options.object_definitions = d.capabilities().preserves_object_sql;
+        return compare(live, d.canonical(models(bind)), options);
+    }
+    // Not at head (or no models): the chain replayed to the bind's version on a scratch database.
+    Upgrader replay;
+    auto builder = replay.bind(bind, scratch(), models(bind));
+    if (!has_models(bind))
+        builder.without_models();
+    for (const auto& step : steps(bind))
+        builder.add(step);
+    RunOptions options;
+    options.replay = true;
+    options.target = current.current;
+    options.sqlite_backups = 0;
+    (void)replay.run(bind, options);
+    return compare(live, replay.database(bind).inspect());
 }
 
 }  // namespace strata

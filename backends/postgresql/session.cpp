@@ -168,7 +168,7 @@ public:
 
     void execute(std::string_view sql) override
     {
-        count_statement();
+        count_statement(sql);
         std::string text(sql);
         Result r(PQexec(conn_, text.c_str()));
         check(r.r, sql);
@@ -206,7 +206,7 @@ public:
 
     void commit() override
     {
-        count_statement();
+        count_statement("COMMIT");
         Result r(PQexec(conn_, "COMMIT"));
         if (PQresultStatus(r.r) != PGRES_COMMAND_OK)
             throw_error(conn_, r.r, "COMMIT", true);
@@ -231,7 +231,7 @@ public:
 private:
     PGresult* run(std::string_view sql, const std::vector<Value>& params)
     {
-        count_statement();
+        count_statement(sql);
         std::string text = numbered_placeholders(sql);
         std::vector<std::string> storage(params.size());
         std::vector<const char*> values(params.size(), nullptr);

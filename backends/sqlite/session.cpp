@@ -82,7 +82,7 @@ public:
 
     void execute(std::string_view sql) override
     {
-        count_statement();
+        count_statement(sql);
         std::string text(sql);
         char* error = nullptr;
         int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
@@ -93,7 +93,7 @@ public:
 
     std::int64_t execute(std::string_view sql, const std::vector<Value>& params) override
     {
-        count_statement();
+        count_statement(sql);
         StatementGuard guard = prepare(sql, params);
         int rc;
         while ((rc = sqlite3_step(guard.stmt)) == SQLITE_ROW) {
@@ -105,7 +105,7 @@ public:
 
     Rows query(std::string_view sql, const std::vector<Value>& params) override
     {
-        count_statement();
+        count_statement(sql);
         StatementGuard guard = prepare(sql, params);
         Rows out;
         const int columns = sqlite3_column_count(guard.stmt);

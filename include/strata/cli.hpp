@@ -1,5 +1,17 @@
-// The strata command line: the generic `strata` tool's entry point.
+// The strata command line: the generic `strata` tool and the same commands
+// embedded in an application (`myapp [--env NAME] db <command> ...`).
 #pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata {
+class Error;
+class Upgrader;
+}
 
 namespace strata::cli {
 
@@ -15,7 +27,49 @@ enum ExitCode : int {
     database_newer = 5,
 };
 
+// What a config file (--config FILE, JSON) holds, or an application's defaults:
+// { "default_env": "lite",
+//   "environments": { "lite": { "binds": { "app": "sqlite:app.db" } } },
+//   "options": { "lock_timeout_s": 60, "sqlite_backups": 3, "strict_checksums": false,
+//                "pre_upgrade_command": "pg_dump ..." } }
+struct Config {
+    std::string default_env;
+    std::map<std::string, std::map<std::string, std::string>> environments;  // env -> bind -> URL
+    std::optional<long long> lock_timeout_s;
+    std::optional<int> sqlite_backups;
+    std::optional<bool> strict_checksums;
+    std::string pre_upgrade_command;
+
+    // Throws ConfigError naming the file and the field.
+    static Config load(const std::string& path);
+    static Config parse(const std::string& json, const std::string& origin);
+};
+
+// The environment a command runs in: each bind's URL, after the config file,
+// STRATA_<BIND>_URL and --bind NAME=URL (in that order of precedence, last wins).
+struct Environment {
+    std::string name;
+    std::map<std::string, std::string> urls;
+};
+
+// Builds the application's upgrader for an environment. Use strata::defer_connect
+// so offline commands (sql, --help) never open a database.
+using UpgraderFactory = std::function<Upgrader(const Environment&)>;
+
 // `strata [global options] <command> [arguments]`.
 int main(int argc, char** argv);
+
+// An application's embedded commands: `args` are the words after the
+// application's own (the global options and the command), `defaults` the
+// application's configuration, `program` how to name it in help ("myapp db").
+int run(const std::vector<std::string>& args, const UpgraderFactory& make, const Config& defaults = {},
+        const std::string& program = "app db");
+
+// The environment that global options (--env, --config, --bind) select, for an
+// application's own start. Throws ConfigError for an unknown environment or option.
+[[nodiscard]] Environment environment(const std::vector<std::string>& global_options, const Config& defaults = {});
+
+// The exit code for an error, as the commands use them.
+[[nodiscard]] int exit_code(const Error& error);
 
 }  // namespace strata::cli

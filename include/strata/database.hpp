@@ -13,18 +13,24 @@ namespace strata {
 
 class Database {
 public:
-    Database(std::unique_ptr<Session> session);
+    explicit Database(std::unique_ptr<Session> session);
+    // Connects on first use (offline commands such as `sql` never do).
+    Database(const Dialect& dialect, Url url, ConnectOptions options);
     Database(Database&&) noexcept = default;
     Database& operator=(Database&&) noexcept = default;
     ~Database();
 
-    [[nodiscard]] Session& session() noexcept { return *session_; }
-    [[nodiscard]] const Dialect& dialect() const noexcept { return session_->dialect(); }
-    [[nodiscard]] const Url& url() const noexcept { return session_->url(); }
+    [[nodiscard]] Session& session();
+    [[nodiscard]] const Dialect& dialect() const noexcept { return *dialect_; }
+    [[nodiscard]] const Url& url() const noexcept { return url_; }
+    [[nodiscard]] bool connected() const noexcept { return session_ != nullptr; }
     // The live schema (strata's own tables left out).
     [[nodiscard]] Schema inspect();
 
 private:
+    const Dialect* dialect_;
+    Url url_;
+    ConnectOptions options_;
     std::unique_ptr<Session> session_;
 };
 
@@ -32,6 +38,8 @@ private:
 // Throws ConfigError for a malformed URL or an unknown scheme, DatabaseError
 // (connection) for a server that cannot be reached, within the connect timeout.
 [[nodiscard]] Database connect(std::string_view url, const ConnectOptions& options = {});
+// The same, connecting on first use; a malformed URL still throws at once.
+[[nodiscard]] Database defer_connect(std::string_view url, const ConnectOptions& options = {});
 
 // The dialects built into this strata (sqlite, postgresql).
 [[nodiscard]] std::span<const Dialect* const> dialects();

@@ -124,6 +124,8 @@ public:
     virtual bool snapshot(Session& session, const std::string& path) const;
     // SQL for the database clock in seconds since the epoch (lease expiry).
     [[nodiscard]] virtual std::string epoch_seconds_sql() const = 0;
+    // Statements that drop everything of `live` and strata's own tables (clean-db).
+    [[nodiscard]] virtual std::vector<Statement> drop_all(const Schema& live) const = 0;
     // Whether rendering the op needs the live schema exactly (a SQLite rebuild does).
     [[nodiscard]] virtual bool renders_from_state(const Op& op) const;
 };

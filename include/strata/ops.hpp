@@ -140,6 +140,7 @@ public:
         requires std::is_integral_v<V> && (!std::is_same_v<V, bool>)
     ColumnSpec& default_value(V v) { return default_value(Value{static_cast<std::int64_t>(v)}); }
     ColumnSpec& default_now();
+    ColumnSpec& default_current_date();
     ColumnSpec& default_sql(std::string expression);
     ColumnSpec& autoincrement();
     ColumnSpec& collate(std::string collation);

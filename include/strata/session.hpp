@@ -4,6 +4,7 @@
 #include "strata/types.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <typeindex>
@@ -60,6 +61,8 @@ public:
 
     // Statements sent to the database so far (execute, query, transaction control).
     [[nodiscard]] std::uint64_t statements_executed() const noexcept { return statements_; }
+    // Called with each statement's SQL before it runs (logging, `-v`, tests).
+    void set_statement_observer(std::function<void(std::string_view)> observer) { observer_ = std::move(observer); }
 
     // The models whose struct mappings the typed helpers use (the upgrader sets it).
     void attach_schema(const Schema* schema) noexcept { schema_ = schema; }
@@ -85,7 +88,12 @@ public:
     [[nodiscard]] Value scalar(std::string_view sql, const std::vector<Value>& params = {});
 
 protected:
-    void count_statement() noexcept { ++statements_; }
+    void count_statement(std::string_view sql)
+    {
+        ++statements_;
+        if (observer_)
+            observer_(sql);
+    }
 
 private:
     const detail::RowMapping& mapping_for(std::type_index type) const;
@@ -96,6 +104,7 @@ private:
 
     const Schema* schema_ = nullptr;
     std::uint64_t statements_ = 0;
+    std::function<void(std::string_view)> observer_;
 };
 
 // RAII transaction: begins in the constructor, rolls back unless commit() ran.

@@ -1,6 +1,7 @@
 // strata: the umbrella header.
 #pragma once
 
+#include "strata/autogenerate.hpp"
 #include "strata/compare.hpp"
 #include "strata/database.hpp"
 #include "strata/dialect.hpp"
@@ -9,6 +10,7 @@
 #include "strata/ops.hpp"
 #include "strata/schema.hpp"
 #include "strata/session.hpp"
+#include "strata/sql_files.hpp"
 #include "strata/types.hpp"
 #include "strata/upgrader.hpp"
 #include "strata/url.hpp"

@@ -105,6 +105,16 @@ enum class LockMode {
     lease,      // a lease row with heartbeat and fencing (engines without advisory locks)
 };
 
+// A step starting or finishing, for progress output.
+struct StepEvent {
+    std::string bind;
+    long long version = 0;
+    std::string description;
+    bool finished = false;
+    bool down = false;
+    double duration_ms = 0;
+};
+
 struct RunOptions {
     std::optional<long long> target;   // stop at this version (default: head)
     bool replay = false;               // a fresh bind runs the chain from empty instead of the models
@@ -116,6 +126,7 @@ struct RunOptions {
     int sqlite_backups = 3;            // snapshots kept per SQLite file; 0 = none
     std::string pre_upgrade_command;   // PostgreSQL: run before upgrading (e.g. pg_dump ...)
     std::vector<std::string> only;     // binds to act on; empty = all
+    std::function<void(const StepEvent&)> on_step;  // progress (the CLI's line on a terminal)
 };
 
 struct StepReport {
@@ -184,6 +195,8 @@ public:
     BindBuilder& on_fresh();
     BindBuilder& covered_by_model();
     BindBuilder& no_transaction();
+    // The bind has no models (SQL-file migrations): a fresh setup applies every step.
+    BindBuilder& without_models();
 
 private:
     friend class Upgrader;
@@ -222,6 +235,19 @@ public:
     // every version ends where a fresh setup does.
     [[nodiscard]] VerifyReport verify(const std::string& bind, const std::function<Database()>& scratch,
                                       const RunOptions& options = {});
+    // Drift: the live schema against the models when the bind is at head, else
+    // against the chain replayed to its version on a scratch database.
+    [[nodiscard]] std::vector<Difference> check(const std::string& bind, const std::function<Database()>& scratch);
+
+    // The SQL that takes the bind from version `from` to `to` on the dialect, with
+    // the version-store statements (from 0: CREATE TABLE strata_version too); `to`
+    // below `from` gives the downgrade. Offline: no database is touched; data code
+    // appears as a comment naming the step.
+    [[nodiscard]] std::string sql(const std::string& bind, long long from, long long to, const Dialect& dialect) const;
+    // What `run` would execute now, from the live version and schema, without running it.
+    [[nodiscard]] std::string dry_run(const std::string& bind, const RunOptions& options = {});
+    // Drops every table, view, trigger, function and type of the bind, strata's own too.
+    void clean(const std::string& bind);
     [[nodiscard]] std::vector<HistoryEntry> history(const std::string& bind);
 
     // Validates every bind's models and steps (also done by run()); throws ModelError.
@@ -232,6 +258,7 @@ public:
     [[nodiscard]] const Schema& models(const std::string& bind) const;
     [[nodiscard]] const std::vector<Step>& steps(const std::string& bind) const;
     [[nodiscard]] long long head(const std::string& bind) const;
+    [[nodiscard]] bool has_models(const std::string& bind) const;
 
     struct Impl;
 

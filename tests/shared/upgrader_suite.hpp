@@ -30,5 +30,6 @@ private:
 };
 
 std::string engine_name(const ::testing::TestParamInfo<Engine>& info);
+inline void PrintTo(Engine e, std::ostream* os) { *os << (e == Engine::sqlite ? "sqlite" : "postgresql"); }
 
 }  // namespace strata::test

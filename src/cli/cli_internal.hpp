@@ -1,0 +1,134 @@
+// The command line's parts: options, output, and the commands.
+#pragma once
+
+#include "strata/cli.hpp"
+#include "strata/upgrader.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace strata::cli::detail {
+
+// A usage mistake: exit 2 with the message.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct GlobalOptions {
+    std::string dir;                 // --dir: SQL-file migrations
+    bool json = false;
+    std::string config_file;
+    std::string env;
+    std::vector<std::pair<std::string, std::string>> binds;  // --bind NAME=URL
+    std::vector<std::string> only;
+    std::optional<long long> lock_timeout_s;
+    std::string scratch_url;
+    int verbosity = 0;               // -1 quiet, 1 verbose
+    std::string command;
+    std::vector<std::string> args;   // after the command
+    bool help = false;
+};
+
+// Parses the words before and including the command; the rest are the command's.
+GlobalOptions parse_global(const std::vector<std::string>& words);
+int exit_code_of(const Error& e);
+void set_verbosity(int verbosity);
+Environment resolve_environment(const GlobalOptions& o, const Config& defaults, Config& config);
+
+// Where output goes: data to stdout, diagnostics to stderr, colour only on a
+// terminal and never with NO_COLOR, a progress line only on a terminal.
+class Output {
+public:
+    explicit Output(const GlobalOptions& options);
+    [[nodiscard]] bool json() const noexcept { return json_; }
+    std::ostream& out();
+    void note(const std::string& text);   // stderr unless quiet
+    void warn(const std::string& text);
+    [[nodiscard]] std::string paint(const std::string& text, const char* colour) const;
+    void progress(const StepEvent& event);
+    void print_json(const nlohmann::json& j);
+
+private:
+    bool json_;
+    bool quiet_;
+    bool colour_;
+    bool progress_;
+};
+
+// What the commands act on.
+struct Context {
+    GlobalOptions options;
+    Output& output;
+    std::string program;
+    std::unique_ptr<Upgrader> upgrader;  // null when the command needs no binds
+    RunOptions run_options;
+    std::vector<std::string> selected;   // binds after --only
+};
+
+// The command's arguments: flags with values, flags alone, positional words.
+class Args {
+public:
+    Args(const std::vector<std::string>& words, const std::vector<std::string>& with_value,
+         const std::vector<std::string>& alone, const std::string& command);
+    [[nodiscard]] bool has(const std::string& flag) const;
+    [[nodiscard]] std::optional<std::string> value(const std::string& flag) const;
+    [[nodiscard]] std::vector<std::string> values(const std::string& flag) const;
+    [[nodiscard]] const std::vector<std::string>& positional() const noexcept { return positional_; }
+    [[nodiscard]] long long number(const std::string& flag) const;
+
+private:
+    std::string command_;
+    std::vector<std::pair<std::string, std::string>> flags_;
+    std::vector<std::string> positional_;
+};
+
+long long parse_version(const std::string& text, const std::string& what);
+
+// Help text of a command (empty when there is no such command).
+std::string help_of(const std::string& command, const std::string& program);
+
+// The commands; each returns its exit code.
+int cmd_setup_db(Context& c);
+int cmd_clean_db(Context& c);
+int cmd_upgrade(Context& c);
+int cmd_downgrade(Context& c);
+int cmd_status(Context& c);
+int cmd_history(Context& c);
+int cmd_stamp(Context& c);
+int cmd_sql(Context& c);
+int cmd_check(Context& c);
+int cmd_verify(Context& c);
+int cmd_autogenerate(Context& c);
+int cmd_create(Context& c);
+int cmd_inspect(Context& c);
+int cmd_diff(Context& c);
+
+// Commands that need the binds (all but inspect, diff, and create's file writing).
+bool needs_binds(const std::string& command);
+
+// Scratch databases for verify and check: temporary SQLite files, or databases
+// created (and dropped at the end) on the bind's PostgreSQL server or --scratch-url.
+class Scratch {
+public:
+    Scratch(const Database& like, const std::string& scratch_url);
+    ~Scratch();
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    Database make();
+
+private:
+    std::string dialect_;
+    std::string server_url_;   // PostgreSQL: where to CREATE DATABASE
+    std::string schema_;       // the bind's ?schema=, kept so the scratch looks the same
+    std::string directory_;    // SQLite: where the files go
+    std::vector<std::string> created_;
+    int counter_ = 0;
+};
+
+}  // namespace strata::cli::detail

@@ -1,0 +1,514 @@
+// The commands of the strata command line (generic and embedded).
+#include "cli_internal.hpp"
+
+#include "json_output.hpp"
+#include "strata/autogenerate.hpp"
+#include "strata/compare.hpp"
+#include "strata/database.hpp"
+#include "strata/errors.hpp"
+#include "strata/inspect.hpp"
+#include "strata/sql_files.hpp"
+#include "text.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace strata::cli::detail {
+
+using nlohmann::json;
+
+namespace {
+
+RunOptions with_progress(Context& c)
+{
+    RunOptions o = c.run_options;
+    Output* out = &c.output;
+    o.on_step = [out](const StepEvent& e) { out->progress(e); };
+    return o;
+}
+
+json versions_json(const std::vector<long long>& v)
+{
+    json out = json::array();
+    for (auto x : v)
+        out.push_back(x);
+    return out;
+}
+
+json report_json(const BindReport& r)
+{
+    json steps = json::array();
+    for (const auto& s : r.steps)
+        steps.push_back({{"version", s.version}, {"description", s.description}, {"kind", s.kind}, {"duration_ms", s.duration_ms}});
+    json j{{"bind", r.bind}, {"action", r.action}, {"from", r.from}, {"to", r.to}, {"steps", std::move(steps)}};
+    if (!r.backup.empty())
+        j["backup"] = r.backup;
+    return j;
+}
+
+std::string report_text(const BindReport& r)
+{
+    double total = 0;
+    for (const auto& s : r.steps)
+        total += s.duration_ms;
+    std::string steps = std::to_string(r.steps.size()) + " step" + (r.steps.size() == 1 ? "" : "s");
+    if (r.action == "up_to_date")
+        return r.bind + ": up to date at version " + std::to_string(r.to);
+    if (r.action == "fresh")
+        return r.bind + ": set up fresh at version " + std::to_string(r.to) + " (" + steps + " recorded)";
+    return r.bind + ": " + r.action + " from " + std::to_string(r.from) + " to " + std::to_string(r.to) + " (" + steps +
+           ", " + std::to_string(static_cast<long long>(total)) + " ms)" +
+           (r.backup.empty() ? "" : "; snapshot " + r.backup);
+}
+
+int print_reports(Context& c, const std::string& command, const std::vector<BindReport>& reports)
+{
+    if (c.output.json()) {
+        json binds = json::array();
+        for (const auto& r : reports)
+            binds.push_back(report_json(r));
+        c.output.print_json({{"format", "strata." + command + "/1"}, {"binds", std::move(binds)}});
+    } else {
+        for (const auto& r : reports)
+            c.output.out() << report_text(r) << "\n";
+    }
+    return ok;
+}
+
+std::optional<long long> optional_version(const Args& a, const std::string& flag)
+{
+    auto v = a.value(flag);
+    if (!v)
+        return std::nullopt;
+    return parse_version(*v, flag);
+}
+
+bool interactive()
+{
+    return isatty(0) && isatty(2);
+}
+
+}  // namespace
+
+bool needs_binds(const std::string& command)
+{
+    return command != "inspect" && command != "diff";
+}
+
+int cmd_setup_db(Context& c)
+{
+    Args a(c.options.args, {}, {"--replay"}, "setup-db");
+    std::vector<BindReport> reports;
+    for (const auto& bind : c.selected) {
+        auto st = c.upgrader->status(bind, false);
+        if (st.state == "ok") {
+            reports.push_back(BindReport{bind, "up_to_date", st.current, st.current, {}, {}});
+            continue;
+        }
+        if (st.state != "fresh")
+            throw Error(ErrorCode::database_error,
+                        "bind '" + bind + "' is not empty (" + st.state +
+                            (st.state == "behind" ? ", at version " + std::to_string(st.current) + " of " + std::to_string(st.head) : "") +
+                            "): setup-db only sets up empty binds; use upgrade" +
+                            (st.state == "unversioned" ? ", after stamp" : ""));
+        auto o = with_progress(c);
+        o.replay = a.has("--replay");
+        reports.push_back(c.upgrader->run(bind, o));
+    }
+    return print_reports(c, "setup-db", reports);
+}
+
+int cmd_clean_db(Context& c)
+{
+    Args a(c.options.args, {}, {"--yes"}, "clean-db");
+    if (!a.has("--yes"))
+        throw UsageError("clean-db drops every table, view, trigger and function of " +
+                         strata::detail::join(c.selected, ", ") + ": add --yes to do it");
+    for (const auto& bind : c.selected) {
+        c.upgrader->clean(bind);
+        c.output.note(bind + ": cleaned");
+    }
+    if (c.output.json())
+        c.output.print_json({{"format", "strata.clean-db/1"}, {"binds", c.selected}});
+    return ok;
+}
+
+int cmd_upgrade(Context& c)
+{
+    Args a(c.options.args, {"--to"}, {"--dry-run", "--replay", "--atomic", "--strict"}, "upgrade");
+    auto o = with_progress(c);
+    o.target = optional_version(a, "--to");
+    o.replay = a.has("--replay");
+    o.atomic = a.has("--atomic");
+    if (a.has("--strict"))
+        o.strict_checksums = true;
+    if (!a.positional().empty())
+        throw UsageError("upgrade takes no words, got '" + a.positional().front() + "' (to stop at a version: --to N)");
+    if (a.has("--dry-run")) {
+        for (const auto& bind : c.selected)
+            c.output.out() << c.upgrader->dry_run(bind, o) << "\n";
+        return ok;
+    }
+    std::vector<BindReport> reports;
+    for (const auto& bind : c.selected)
+        reports.push_back(c.upgrader->run(bind, o));
+    return print_reports(c, "upgrade", reports);
+}
+
+int cmd_downgrade(Context& c)
+{
+    Args a(c.options.args, {"--to"}, {"--dry-run"}, "downgrade");
+    const long long to = a.number("--to");
+    if (a.has("--dry-run")) {
+        for (const auto& bind : c.selected) {
+            auto st = c.upgrader->status(bind, false);
+            c.output.out() << c.upgrader->sql(bind, st.current, std::min(to, st.current), c.upgrader->database(bind).dialect())
+                           << "\n";
+        }
+        return ok;
+    }
+    std::vector<BindReport> reports;
+    auto o = with_progress(c);
+    for (const auto& bind : c.selected)
+        reports.push_back(c.upgrader->downgrade(bind, to, o));
+    return print_reports(c, "downgrade", reports);
+}
+
+int cmd_status(Context& c)
+{
+    Args a(c.options.args, {}, {"--no-drift"}, "status");
+    json binds = json::array();
+    std::vector<BindStatus> all;
+    for (const auto& bind : c.selected)
+        all.push_back(c.upgrader->status(bind, !a.has("--no-drift")));
+    if (c.output.json()) {
+        for (const auto& s : all) {
+            json j{{"bind", s.bind},
+                   {"dialect", s.dialect},
+                   {"state", s.state},
+                   {"current", s.current},
+                   {"head", s.head},
+                   {"error", s.error.empty() ? json(nullptr) : json(s.error)},
+                   {"pending", versions_json(s.pending)},
+                   {"skipped_on_fresh", versions_json(s.skipped_on_fresh)},
+                   {"checksum_mismatches", versions_json(s.checksum_mismatches)},
+                   {"drift", strata::detail::differences_json(s.drift)}};
+            j["url"] = c.upgrader->database(s.bind).url().masked();
+            binds.push_back(std::move(j));
+        }
+        c.output.print_json({{"format", "strata.status/1"}, {"binds", std::move(binds)}});
+        return ok;
+    }
+    auto& out = c.output.out();
+    for (const auto& s : all) {
+        const char* colour = s.state == "ok" ? "32" : s.state == "error" || s.state == "ahead" ? "31" : "33";
+        out << s.bind << " (" << s.dialect << ", " << c.upgrader->database(s.bind).url().masked() << "): "
+            << c.output.paint(s.state, colour);
+        if (s.state == "error") {
+            out << "\n  " << s.error << "\n";
+            continue;
+        }
+        out << ", at version " << s.current << " of " << s.head << "\n";
+        if (!s.pending.empty())
+            out << "  pending: " << strata::detail::join([&] {
+                std::vector<std::string> v;
+                for (auto p : s.pending)
+                    v.push_back(std::to_string(p));
+                return v;
+            }(), ", ") << "\n";
+        if (!s.skipped_on_fresh.empty()) {
+            std::vector<std::string> v;
+            for (auto p : s.skipped_on_fresh)
+                v.push_back(std::to_string(p));
+            out << "  skipped on fresh setups (covered by the models): " << strata::detail::join(v, ", ") << "\n";
+        }
+        if (!s.checksum_mismatches.empty()) {
+            std::vector<std::string> v;
+            for (auto p : s.checksum_mismatches)
+                v.push_back(std::to_string(p));
+            out << "  " << c.output.paint("changed since applied", "33") << ": steps " << strata::detail::join(v, ", ") << "\n";
+        }
+        if (!s.drift.empty()) {
+            out << "  " << c.output.paint("drift", "31") << " (database vs models):\n";
+            for (const auto& d : s.drift)
+                out << "    " << to_text(d, "database", "model") << "\n";
+        }
+    }
+    return ok;
+}
+
+int cmd_history(Context& c)
+{
+    Args a(c.options.args, {}, {}, "history");
+    json binds = json::array();
+    for (const auto& bind : c.selected) {
+        auto entries = c.upgrader->history(bind);
+        if (c.output.json()) {
+            json list = json::array();
+            for (const auto& e : entries)
+                list.push_back({{"version", e.version}, {"description", e.description}, {"kind", e.kind},
+                                {"checksum", e.checksum.empty() ? json(nullptr) : json(e.checksum)},
+                                {"applied_at", e.applied_at}, {"duration_ms", e.duration_ms}, {"applied_by", e.applied_by},
+                                {"strata_release", e.strata_release}});
+            binds.push_back({{"bind", bind}, {"entries", std::move(list)}});
+            continue;
+        }
+        auto& out = c.output.out();
+        out << bind << ":\n";
+        if (entries.empty())
+            out << "  (no history)\n";
+        for (const auto& e : entries) {
+            char line[512];
+            std::snprintf(line, sizeof line, "  %4lld  %-9s %-26s %9.1f ms  %-20s %s\n", e.version, e.kind.c_str(),
+                          e.applied_at.c_str(), e.duration_ms, e.applied_by.c_str(), e.description.c_str());
+            out << line;
+        }
+    }
+    if (c.output.json())
+        c.output.print_json({{"format", "strata.history/1"}, {"binds", std::move(binds)}});
+    return ok;
+}
+
+int cmd_stamp(Context& c)
+{
+    Args a(c.options.args, {}, {}, "stamp");
+    if (a.positional().size() != 1)
+        throw UsageError("stamp takes one version: stamp N");
+    const long long version = parse_version(a.positional().front(), "stamp");
+    if (c.selected.size() > 1)
+        throw UsageError("stamp records one version for one bind: pick it with --only BIND");
+    std::vector<BindReport> reports;
+    for (const auto& bind : c.selected) {
+        if (!c.upgrader->history(bind).empty())
+            c.output.warn(bind + " already has a history: the stamp is appended to it");
+        reports.push_back(c.upgrader->stamp(bind, version, c.run_options));
+    }
+    return print_reports(c, "stamp", reports);
+}
+
+int cmd_sql(Context& c)
+{
+    Args a(c.options.args, {"--from", "--to", "--dialect"}, {}, "sql");
+    const long long from = a.number("--from");
+    const long long to = a.number("--to");
+    auto name = a.value("--dialect");
+    if (!name)
+        throw UsageError("sql needs --dialect sqlite|postgresql (it runs offline, without a database)");
+    const Dialect* dialect = find_dialect(*name);
+    if (!dialect)
+        throw UsageError("unknown dialect '" + *name + "' (sqlite, postgresql)");
+    for (const auto& bind : c.selected)
+        c.output.out() << c.upgrader->sql(bind, from, to, *dialect);
+    return ok;
+}
+
+int cmd_check(Context& c)
+{
+    Args a(c.options.args, {}, {}, "check");
+    json binds = json::array();
+    bool drift = false;
+    for (const auto& bind : c.selected) {
+        auto& db = c.upgrader->database(bind);
+        Scratch scratch(db, c.options.scratch_url);
+        auto st = c.upgrader->status(bind, false);
+        auto differences = c.upgrader->check(bind, [&] { return scratch.make(); });
+        drift = drift || !differences.empty();
+        const std::string against = st.state == "ok" && c.upgrader->has_models(bind)
+                                        ? "models"
+                                        : "chain replayed to version " + std::to_string(st.current);
+        if (c.output.json()) {
+            binds.push_back({{"bind", bind}, {"current", st.current}, {"head", st.head}, {"compared_with", against},
+                             {"differences", strata::detail::differences_json(differences)}});
+            continue;
+        }
+        auto& out = c.output.out();
+        if (differences.empty()) {
+            out << bind << ": no drift (database matches the " << against << ")\n";
+            continue;
+        }
+        out << bind << ": " << differences.size() << " difference" << (differences.size() == 1 ? "" : "s")
+            << " between the database and the " << against << ":\n";
+        const std::string label = against == "models" ? "model" : "chain";
+        for (const auto& d : differences)
+            out << "  " << to_text(d, "database", label) << "\n";
+    }
+    if (c.output.json())
+        c.output.print_json({{"format", "strata.check/1"}, {"binds", std::move(binds)}});
+    return drift ? differences : ok;
+}
+
+int cmd_verify(Context& c)
+{
+    Args a(c.options.args, {}, {}, "verify");
+    json binds = json::array();
+    bool failed = false;
+    for (const auto& bind : c.selected) {
+        auto& db = c.upgrader->database(bind);
+        Scratch scratch(db, c.options.scratch_url);
+        c.output.note(bind + ": verifying on scratch " + std::string(db.dialect().name()) + " databases ...");
+        auto o = c.run_options;
+        auto report = c.upgrader->verify(bind, [&] { return scratch.make(); }, o);
+        failed = failed || !report.ok();
+        if (c.output.json()) {
+            binds.push_back({{"bind", bind}, {"dialect", std::string(db.dialect().name())}, {"ok", report.ok()},
+                             {"checks", report.checks}, {"failures", report.failures}, {"notes", report.notes}});
+            continue;
+        }
+        auto& out = c.output.out();
+        out << bind << ": " << (report.ok() ? c.output.paint("verified", "32") : c.output.paint("FAILED", "31")) << " ("
+            << report.checks << " checks on " << db.dialect().name() << ")\n";
+        for (const auto& f : report.failures)
+            out << "  " << f << "\n";
+        for (const auto& n : report.notes)
+            out << "  note: " << n << "\n";
+    }
+    if (c.output.json())
+        c.output.print_json({{"format", "strata.verify/1"}, {"binds", std::move(binds)}});
+    return failed ? differences : ok;
+}
+
+int cmd_autogenerate(Context& c)
+{
+    Args a(c.options.args, {"--out"}, {}, "autogenerate");
+    if (a.positional().size() != 1)
+        throw UsageError("autogenerate takes one message: autogenerate \"add user nickname\"");
+    const std::string message = a.positional().front();
+    RenameQuestion ask;
+    if (interactive() && !c.output.json())
+        ask = [](const std::string& question) {
+            std::cerr << question << " [y/N] " << std::flush;
+            std::string answer;
+            std::getline(std::cin, answer);
+            return !answer.empty() && (answer[0] == 'y' || answer[0] == 'Y');
+        };
+    std::string code;
+    std::vector<std::string> written;
+    for (const auto& bind : c.selected) {
+        auto& db = c.upgrader->database(bind);
+        const auto& d = db.dialect();
+        const long long version = c.upgrader->head(bind) + 1;
+        if (c.upgrader->has_models(bind)) {
+            auto step = autogenerate(db.inspect(), d.canonical(c.upgrader->models(bind)), ask);
+            for (const auto& n : step.notes)
+                c.output.warn(bind + ": " + n);
+            code += "// bind \"" + bind + "\"\n" + to_cpp(version, message, step);
+            continue;
+        }
+        // SQL files: what was changed by hand on this database since its recorded version.
+        Scratch scratch(db, c.options.scratch_url);
+        auto st = c.upgrader->status(bind, false);
+        Upgrader replay;
+        auto b = replay.bind(bind, scratch.make(), Schema{});
+        b.without_models();
+        for (const auto& s : c.upgrader->steps(bind))
+            b.add(s);
+        RunOptions o;
+        o.target = st.current;
+        o.sqlite_backups = 0;
+        (void)replay.run(bind, o);
+        auto before = replay.database(bind).inspect();
+        auto step = autogenerate(before, db.inspect(), ask);
+        for (const auto& n : step.notes)
+            c.output.warn(bind + ": " + n);
+        Schema state = before;
+        std::string up, down;
+        for (const auto& s : d.render_step(step.ops, state))
+            up += s.sql + ";\n";
+        std::vector<Op> reversed;
+        for (auto it = step.ops.rbegin(); it != step.ops.rend(); ++it)
+            if (auto r = reverse(*it); r.op)
+                reversed.push_back(*r.op);
+        for (const auto& s : d.render_step(reversed, state))
+            down += s.sql + ";\n";
+        auto path = create_sql_file(std::filesystem::path(c.options.dir) / bind, message, up, down);
+        written.push_back(path.string());
+        c.output.note(bind + ": wrote " + path.string());
+    }
+    if (!code.empty()) {
+        if (auto out = a.value("--out")) {
+            std::ofstream file(*out);
+            file << code;
+            if (!file)
+                throw ConfigError("cannot write " + *out);
+            c.output.note("wrote " + *out);
+        } else {
+            c.output.out() << code;
+        }
+    }
+    if (c.output.json())
+        c.output.print_json({{"format", "strata.autogenerate/1"}, {"code", code}, {"files", written}});
+    return ok;
+}
+
+int cmd_create(Context& c)
+{
+    Args a(c.options.args, {}, {}, "create");
+    if (a.positional().size() != 1)
+        throw UsageError("create takes one message: create \"add user nickname\"");
+    if (c.options.dir.empty())
+        throw UsageError("create writes SQL migration files: give --dir DIR");
+    if (c.selected.size() != 1)
+        throw UsageError("create writes one file for one bind: pick it with --only BIND");
+    auto path = create_sql_file(std::filesystem::path(c.options.dir) / c.selected.front(), a.positional().front());
+    if (c.output.json())
+        c.output.print_json({{"format", "strata.create/1"}, {"bind", c.selected.front()}, {"file", path.string()}});
+    else
+        c.output.out() << path.string() << "\n";
+    return ok;
+}
+
+int cmd_inspect(Context& c)
+{
+    Args a(c.options.args, {"--format"}, {}, "inspect");
+    if (a.positional().size() != 1)
+        throw UsageError(a.positional().empty() ? "inspect needs a database URL"
+                                                : "inspect takes one URL, got " + std::to_string(a.positional().size()));
+    const std::string format = a.value("--format").value_or(c.output.json() ? "json" : "sql");
+    if (format != "json" && format != "sql" && format != "mermaid")
+        throw UsageError("unknown format '" + format + "': use json, sql or mermaid");
+    auto db = connect(a.positional().front());
+    auto schema = db.inspect();
+    if (format == "json")
+        c.output.out() << to_json(schema) << "\n";
+    else if (format == "sql")
+        c.output.out() << to_sql(schema, db.dialect());
+    else
+        c.output.out() << to_mermaid(schema);
+    return ok;
+}
+
+int cmd_diff(Context& c)
+{
+    Args a(c.options.args, {"--exclude"}, {}, "diff");
+    if (a.positional().size() != 2)
+        throw UsageError("diff needs two database URLs");
+    CompareOptions options;
+    options.exclude_tables = a.values("--exclude");
+    auto first = connect(a.positional()[0]);
+    auto second = connect(a.positional()[1]);
+    // Object bodies compare only between the same engine (PostgreSQL re-renders them).
+    options.object_definitions = first.dialect().name() == second.dialect().name();
+    auto schemas = inspect_all({&first.session(), &second.session()});
+    auto found = compare(schemas[0], schemas[1], options);
+    const auto label_a = first.url().masked();
+    const auto label_b = second.url().masked();
+    if (c.output.json()) {
+        c.output.print_json({{"format", "strata.diff/1"},
+                             {"a", label_a},
+                             {"b", label_b},
+                             {"equal", found.empty()},
+                             {"differences", strata::detail::differences_json(found)}});
+    } else if (found.empty()) {
+        c.output.out() << "no differences\n";
+    } else {
+        for (const auto& d : found)
+            c.output.out() << to_text(d, "A", "B") << "\n";
+        c.output.out() << found.size() << " difference" << (found.size() == 1 ? "" : "s") << " (A = " << label_a
+                       << ", B = " << label_b << ")\n";
+    }
+    return found.empty() ? ok : differences;
+}
+
+}  // namespace strata::cli::detail

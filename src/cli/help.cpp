@@ -1,0 +1,128 @@
+// Help for each command: what it does, its arguments, what it prints.
+#include "cli_internal.hpp"
+
+namespace strata::cli::detail {
+
+namespace {
+
+struct Help {
+    const char* command;
+    const char* text;
+};
+
+const Help helps[] = {
+    {"setup-db", R"(usage: {program} [global options] setup-db [--replay]
+
+Sets up each empty bind: the head schema from the models in one transaction, the
+steps the models cover recorded as skipped, seed-data steps run (--replay, or a
+bind without models: every step from empty). A bind already at its head is left
+alone; any other non-empty bind is refused (exit 1): use upgrade.
+)"},
+    {"clean-db", R"(usage: {program} [global options] clean-db --yes
+
+Drops every table, view, trigger, function and type of each selected bind,
+strata's own tables too. Without --yes nothing is dropped (exit 2).
+)"},
+    {"upgrade", R"(usage: {program} [global options] upgrade [--to N] [--dry-run] [--replay] [--atomic] [--strict]
+
+Sets up or upgrades each selected bind, like the application does at startup.
+  --to N      stop at version N (every selected bind)
+  --dry-run   print the statements it would run now, and run nothing
+  --replay    an empty bind runs the chain from empty instead of the fresh setup
+  --atomic    all pending steps of a bind in one transaction (all or nothing)
+  --strict    a step changed since it was applied is an error (exit 1)
+Exit 4 when another process holds the migration lock longer than --lock-timeout,
+5 when a database is newer than these steps.
+)"},
+    {"downgrade", R"(usage: {program} [global options] downgrade --to N [--dry-run]
+
+Reverts steps down to version N, each in its own transaction. Refused before
+anything runs (exit 1) when a step on the way has no down ops.
+)"},
+    {"status", R"(usage: {program} [global options] status [--no-drift]
+
+Each bind: state (fresh, ok, behind, ahead, unversioned, error), current version
+and head, pending steps, steps a fresh setup skips, steps changed since they were
+applied, and drift between the live schema and the models (at head).
+--json: {"format":"strata.status/1","binds":[...]}.
+)"},
+    {"history", R"(usage: {program} [global options] history
+
+Every row of each bind's strata_version: version, kind (applied, fresh,
+skipped, stamped, reverted), when, how long, by whom, description.
+--json: {"format":"strata.history/1","binds":[{"bind","entries":[...]}]}.
+)"},
+    {"stamp", R"(usage: {program} [global options] [--only BIND] stamp N
+
+Records version N for the bind without running steps: adopting a database made
+without strata, once its schema matches version N. On a bind with a history the
+stamp is appended (with a warning).
+)"},
+    {"sql", R"(usage: {program} [global options] sql --from A --to B --dialect sqlite|postgresql
+
+Prints the SQL that takes each selected bind from version A to B, offline (no
+database is opened): the statements upgrade runs, in transactions, with the
+version-store statements (from 0, CREATE TABLE strata_version too). B below A
+prints the downgrade. Data code appears as a comment naming the step.
+)"},
+    {"check", R"(usage: {program} [global options] check
+
+Compares each bind's live schema with the models (at head), or with the chain
+replayed to the bind's version on a scratch database (behind, or SQL files).
+Exit 3 with the differences listed, 0 when there are none.
+)"},
+    {"verify", R"(usage: {program} [global options] [--scratch-url URL] verify
+
+On scratch databases of each bind's dialect (SQLite: temporary files;
+PostgreSQL: databases created on the bind's server or --scratch-url, dropped at
+the end) proves that the chain from empty equals the fresh setup (schema and
+seed data), that every step goes up, down and up again, and that upgrading from
+every version ends where the fresh setup does. Exit 3 with the first difference
+of each failed check.
+)"},
+    {"autogenerate", R"(usage: {program} [global options] autogenerate "message" [--out FILE]
+
+Compares each bind's database with its models and writes the step that takes
+the database to the models, as C++ for the application's step list (stdout or
+--out FILE). With SQL files (--dir), what was changed by hand on the database
+since its recorded version becomes the next migration file. A table or column
+that disappeared while another with the same shape appeared is asked about on a
+terminal, and otherwise taken as a rename and flagged: never dropped and re-added.
+)"},
+    {"create", R"(usage: {program} --dir DIR [--only BIND] create "message"
+
+Writes DIR/<bind>/NNNN_message.sql with the next number and empty -- up and
+-- down sections, and prints its path.
+)"},
+    {"inspect", R"(usage: {program} inspect URL [--format json|sql|mermaid]
+
+Reads the schema of the database at URL (strata's own tables left out):
+  sql      the DDL that recreates it on the same dialect (default)
+  json     every table, column, key, index, constraint and object (default with --json)
+  mermaid  an ER diagram
+URL: sqlite:path.db, sqlite:///relative.db, sqlite:////absolute.db,
+     postgresql://user:password@host:port/dbname?schema=name
+)"},
+    {"diff", R"(usage: {program} diff URL_A URL_B [--exclude TABLE]...
+
+Compares the schemas of two databases (strata's own tables always left out).
+Exit 0 when they are equal, 3 when they differ (the differences are listed).
+)"},
+};
+
+}  // namespace
+
+std::string help_of(const std::string& command, const std::string& program)
+{
+    for (const auto& h : helps) {
+        if (command != h.command)
+            continue;
+        std::string text = h.text;
+        for (auto at = text.find("{program}"); at != std::string::npos; at = text.find("{program}"))
+            text.replace(at, 9, program);
+        return text;
+    }
+    return {};
+}
+
+}  // namespace strata::cli::detail

@@ -1,0 +1,195 @@
+// SQL-file migrations: parsing NNNN_slug.sql files into steps.
+#include "strata/sql_files.hpp"
+
+#include "log.hpp"
+#include "sql_tokenizer.hpp"
+#include "strata/errors.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+namespace strata {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void bad_file(const fs::path& file, const std::string& why, std::size_t line = 0)
+{
+    throw ConfigError("migration " + file.string() + (line ? ":" + std::to_string(line) : "") + ": " + why);
+}
+
+std::string read_text(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        bad_file(file, "cannot be read");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// "0007_add_user_name.sql" -> 7 and "add user name".
+std::pair<long long, std::string> parse_name(const fs::path& file)
+{
+    const std::string name = file.filename().string();
+    std::size_t digits = 0;
+    while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9')
+        ++digits;
+    long long version = 0;
+    if (digits == 0 || std::from_chars(name.data(), name.data() + digits, version).ec != std::errc{} || version <= 0)
+        bad_file(file, "the name must start with the step number, like 0001_create_users.sql");
+    std::string slug = name.substr(digits, name.size() - digits - 4);
+    while (!slug.empty() && (slug.front() == '_' || slug.front() == '-'))
+        slug.erase(slug.begin());
+    std::replace(slug.begin(), slug.end(), '_', ' ');
+    return {version, slug.empty() ? "step " + std::to_string(version) : slug};
+}
+
+bool is_marker(std::string_view line, std::string_view marker)
+{
+    return detail::iequals(detail::trim(line), marker);
+}
+
+void check_statements(const fs::path& file, const std::string& whole, std::size_t section_offset, const std::string& sql)
+{
+    auto split = detail::split_statements(sql);
+    if (!split.error.empty())
+        bad_file(file, split.error, detail::line_of(whole, section_offset + split.error_offset));
+}
+
+Step parse_file(const fs::path& file)
+{
+    auto [version, description] = parse_name(file);
+    const std::string text = read_text(file);
+    // Sections by marker lines; what comes before `-- up` may only be comments.
+    std::size_t up_begin = std::string::npos, down_begin = std::string::npos, up_end = text.size();
+    bool no_transaction = false;
+    std::size_t pos = 0, line_number = 0;
+    while (pos <= text.size()) {
+        auto eol = text.find('\n', pos);
+        if (eol == std::string::npos)
+            eol = text.size();
+        ++line_number;
+        std::string_view line(text.data() + pos, eol - pos);
+        if (is_marker(line, "-- up")) {
+            if (up_begin != std::string::npos)
+                bad_file(file, "a second '-- up' line", line_number);
+            up_begin = eol + 1;
+        } else if (is_marker(line, "-- down")) {
+            if (up_begin == std::string::npos)
+                bad_file(file, "'-- down' comes before '-- up'", line_number);
+            if (down_begin != std::string::npos)
+                bad_file(file, "a second '-- down' line", line_number);
+            up_end = pos;
+            down_begin = eol + 1;
+        } else if (is_marker(line, "-- strata: no-transaction")) {
+            no_transaction = true;
+        } else if (up_begin == std::string::npos) {
+            auto t = detail::trim(line);
+            if (!t.empty() && !t.starts_with("--"))
+                bad_file(file, "SQL before the '-- up' line: put the step's SQL under '-- up'", line_number);
+        }
+        pos = eol + 1;
+    }
+    if (up_begin == std::string::npos)
+        bad_file(file, "no '-- up' line: a migration file holds a '-- up' section and an optional '-- down' section");
+    up_begin = std::min(up_begin, text.size());
+    const std::string up_raw = text.substr(up_begin, up_end - up_begin);
+    const std::size_t down_at = down_begin == std::string::npos ? text.size() : std::min(down_begin, text.size());
+    const std::string down_raw = text.substr(down_at);
+    check_statements(file, text, up_begin, up_raw);
+    check_statements(file, text, down_at, down_raw);
+    const std::string up(detail::trim(up_raw));
+    const std::string down(detail::trim(down_raw));
+    if (detail::split_statements(up).statements.empty())
+        detail::logger().warn("migration {}: the '-- up' section is empty; the step is recorded and changes nothing",
+                              file.string());
+    if (no_transaction && detail::split_statements(up).statements.size() != 1)
+        bad_file(file, "'-- strata: no-transaction' needs exactly one statement under '-- up' (an interrupted run "
+                       "could not be undone otherwise): split the file");
+    Step step;
+    step.version = version;
+    step.description = description;
+    ExecuteSql sql;
+    sql.sql[""] = up;
+    if (!down.empty())
+        sql.down[""] = down;
+    step.ops.push_back(std::move(sql));
+    step.no_transaction = no_transaction;
+    return step;
+}
+
+}  // namespace
+
+std::vector<Step> load_sql_steps(const fs::path& directory)
+{
+    if (!fs::is_directory(directory))
+        throw ConfigError("migrations directory " + directory.string() + " does not exist");
+    std::vector<std::pair<long long, fs::path>> files;
+    for (const auto& entry : fs::directory_iterator(directory)) {
+        if (!entry.is_regular_file() || entry.path().extension() != ".sql")
+            continue;
+        files.emplace_back(parse_name(entry.path()).first, entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<Step> steps;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto& [version, path] = files[i];
+        if (i > 0 && files[i - 1].first == version)
+            bad_file(path, "step " + std::to_string(version) + " is also " + files[i - 1].second.filename().string() +
+                               ": give each file its own number");
+        if (version != static_cast<long long>(i) + 1)
+            bad_file(path, "step " + std::to_string(version) + " follows step " + std::to_string(i) +
+                               ": numbers must run 1, 2, 3, ... without gaps");
+        steps.push_back(parse_file(path));
+    }
+    return steps;
+}
+
+std::map<std::string, std::vector<Step>> load_sql_migrations(const fs::path& root)
+{
+    if (!fs::is_directory(root))
+        throw ConfigError("migrations directory " + root.string() + " does not exist");
+    std::map<std::string, std::vector<Step>> out;
+    for (const auto& entry : fs::directory_iterator(root))
+        if (entry.is_directory())
+            out[entry.path().filename().string()] = load_sql_steps(entry.path());
+    if (out.empty())
+        throw ConfigError("migrations directory " + root.string() + " has no bind directories (migrations/<bind>/0001_name.sql)");
+    return out;
+}
+
+fs::path create_sql_file(const fs::path& directory, const std::string& message, const std::string& up_sql,
+                         const std::string& down_sql)
+{
+    fs::create_directories(directory);
+    long long next = 1;
+    if (fs::exists(directory))
+        next = static_cast<long long>(load_sql_steps(directory).size()) + 1;
+    std::string slug;
+    for (char c : message) {
+        if (std::isalnum(static_cast<unsigned char>(c)))
+            slug += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        else if (!slug.empty() && slug.back() != '_')
+            slug += '_';
+    }
+    while (!slug.empty() && slug.back() == '_')
+        slug.pop_back();
+    if (slug.empty())
+        slug = "step";
+    char number[16];
+    std::snprintf(number, sizeof number, "%04lld", next);
+    auto path = directory / (std::string(number) + "_" + slug + ".sql");
+    std::ofstream out(path);
+    out << "-- " << message << "\n-- up\n" << up_sql << (up_sql.empty() || up_sql.ends_with("\n") ? "" : "\n")
+        << "\n-- down\n" << down_sql << (down_sql.empty() || down_sql.ends_with("\n") ? "" : "\n");
+    if (!out)
+        throw ConfigError("cannot write " + path.string());
+    return path;
+}
+
+}  // namespace strata
