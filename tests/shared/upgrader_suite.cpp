@@ -2,6 +2,8 @@
 #include "upgrader_suite.hpp"
 
 #include "history.hpp"
+#include "sql_tokenizer.hpp"
+#include "text.hpp"
 
 #include "strata/errors.hpp"
 #include "strata/inspect.hpp"
@@ -554,6 +556,63 @@ TEST_P(UpgraderSuite, IrreversibleDowngradeIsRefusedBeforeAnythingRuns)
                   std::string::npos) << e.what();
     }
     EXPECT_EQ(up.status("app", false).current, 11);
+}
+
+}  // namespace strata::test
+
+namespace strata::test {
+
+namespace {
+
+std::string normalized(std::string sql)
+{
+    sql = std::string(detail::trim(sql));
+    while (!sql.empty() && sql.back() == ';')
+        sql.pop_back();
+    return sql;
+}
+
+}  // namespace
+
+TEST_P(UpgraderSuite, OfflineSqlIsWhatUpgradeExecutes)
+{
+    auto url = new_url();
+    Upgrader up;
+    declare_history(up, "app", connect(url));
+    std::vector<std::string> executed;
+    up.database("app").session().set_statement_observer([&](std::string_view sql) { executed.emplace_back(sql); });
+    auto options = quiet();
+    options.replay = true;
+    (void)up.run("app", options);
+
+    // What upgrade ran, without what the script leaves to runtime: transaction
+    // control, reads of the version and the schema, session settings, locks, the
+    // version rows (their values are runtime values), and the data step's own SQL.
+    auto runtime = [](const std::string& s) {
+        static const char* const prefixes[] = {
+            "BEGIN", "COMMIT", "ROLLBACK", "SET ", "RESET ", "SELECT pg_advisory", "SELECT current_database",
+            "SELECT \"version\", \"kind\" FROM \"strata_version\"", "SELECT 1 FROM sqlite_schema",
+            "SELECT 1 FROM pg_class", "SELECT count(*) FROM sqlite_schema", "SELECT count(*) FROM pg_class",
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema",
+            "SELECT oid, nspname FROM pg_namespace", "INSERT INTO \"strata_version\"", "INSERT INTO \"setting\"",
+            "CREATE SCHEMA IF NOT EXISTS"};  // the URL's ?schema=, not the steps
+        for (const char* p : prefixes)
+            if (s.starts_with(p))
+                return true;
+        return false;
+    };
+    std::vector<std::string> ran;
+    for (const auto& s : executed)
+        if (!runtime(normalized(s)))
+            ran.push_back(normalized(s));
+
+    std::vector<std::string> printed;
+    auto script = up.sql("app", 0, 10, up.database("app").dialect());
+    for (const auto& s : detail::split_statements(script).statements)
+        if (!runtime(normalized(s.sql)))
+            printed.push_back(normalized(s.sql));
+    EXPECT_EQ(ran, printed);
+    EXPECT_GT(printed.size(), 20u);
 }
 
 }  // namespace strata::test

@@ -6,6 +6,11 @@
 
 #include "strata/upgrader.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +33,65 @@ private:
     std::vector<std::unique_ptr<PgSchema>> schemas_;
     int files_ = 0;
 };
+
+// The command-line tests: SQL-file migrations in a temporary directory, run
+// through the real binaries.
+class CliSuite : public UpgraderSuite {
+protected:
+    void SetUp() override
+    {
+        UpgraderSuite::SetUp();
+        if (IsSkipped() || HasFatalFailure())
+            return;
+        dir_path_ = (dir_.path() / "migrations").string();
+        std::filesystem::create_directories(std::filesystem::path(dir_path_) / "app");
+        write("0001_users.sql", "-- the first table\n-- up\nCREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE);\n"
+                                "-- down\nDROP TABLE users;\n");
+        write("0002_add_name.sql", "-- up\nALTER TABLE users ADD COLUMN name TEXT;\n"
+                                   "INSERT INTO users (id, email, name) VALUES (1, 'a@example.org', 'Ann; with a semicolon');\n"
+                                   "-- down\nDELETE FROM users WHERE id = 1;\nALTER TABLE users DROP COLUMN name;\n");
+        write("0003_orders.sql", "-- up\nCREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id), "
+                                 "total NUMERIC(10,2) DEFAULT 0);\nCREATE INDEX ix_orders_user ON orders (user_id);\n"
+                                 "-- down\nDROP TABLE orders;\n");
+        write("0004_view.sql", "-- up\nCREATE VIEW named_users AS SELECT id, name FROM users WHERE name IS NOT NULL;\n"
+                               "-- down\nDROP VIEW named_users;\n");
+        write("0005_audit.sql", "-- up\nCREATE TABLE audit (id INTEGER PRIMARY KEY, what TEXT);\n");
+        url_ = new_url();
+    }
+
+    void write(const std::string& file, const std::string& text)
+    {
+        std::ofstream(std::filesystem::path(dir_path_) / "app" / file) << text;
+    }
+
+    CommandResult strata(std::vector<std::string> args, const std::string& url = {})
+    {
+        std::vector<std::string> all{"--dir", dir_path_, "--bind", "app=" + (url.empty() ? url_ : url)};
+        all.insert(all.end(), args.begin(), args.end());
+        return run_cli(all);
+    }
+
+    nlohmann::json json_of(const CommandResult& r)
+    {
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        try {
+            return nlohmann::json::parse(r.out);
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "not JSON: " << r.out << " (" << e.what() << ")";
+            return {};
+        }
+    }
+
+    long long current()
+    {
+        auto j = json_of(strata({"--json", "status"}));
+        return j["binds"][0]["current"].get<long long>();
+    }
+
+    std::string dir_path_;
+    std::string url_;
+};
+
 
 std::string engine_name(const ::testing::TestParamInfo<Engine>& info);
 inline void PrintTo(Engine e, std::ostream* os) { *os << (e == Engine::sqlite ? "sqlite" : "postgresql"); }
