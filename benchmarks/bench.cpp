@@ -5,6 +5,8 @@
 #include "strata/url.hpp"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -116,11 +118,23 @@ const char* const help = R"(usage: strata-bench [--json] [--quick] [--pg URL] [-
 
 Measures strata against the plain-SQL limit in the same run and prints, per case
 and dialect, strata_ms, baseline_ms and their ratio (medians of several runs).
-  --json     one JSON object: {"cases":[...],"series":[...],"peak_rss_mb":...}
-  --quick    small sizes and one run (a smoke test, not a measurement)
-  --pg URL   also run the PostgreSQL cases on that server (it creates databases)
-  --case N   only case N (repeatable): introspect1000, diff1000
+  --json       one JSON object: {"cases":[...],"series":[...],"peak_rss_mb":...}
+  --quick      small sizes and one run (a smoke test, not a measurement)
+  --pg URL     also run the PostgreSQL cases on that server (it creates databases)
+  --case N     only case N (repeatable): chain300, chain300_atomic, fresh100,
+               noop_startup, rebuild1m (with backup1m), introspect1000, diff1000
+  --no-series  leave out the growth series (chain 100..3000 steps, 100..5000 tables)
+
+peak_rss_mb is the process's peak after the cases; series_peak_rss_mb after the
+series, which hold the largest schemas.
 )";
+
+double peak_rss()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
 
 double ratio(double s, double b)
 {
@@ -133,6 +147,7 @@ int main(int argc, char** argv)
 {
     using namespace strata::bench;
     Options options;
+    bool series = true;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--json")
@@ -141,6 +156,8 @@ int main(int argc, char** argv)
             options.quick = true;
         else if (a == "--pg" && i + 1 < argc)
             options.pg_url = argv[++i];
+        else if (a == "--no-series")
+            series = false;
         else if (a == "--case" && i + 1 < argc)
             options.cases.emplace_back(argv[++i]);
         else if (a == "-h" || a == "--help") {
@@ -151,13 +168,33 @@ int main(int argc, char** argv)
             return 2;
         }
     }
+    const std::vector<std::string> known{"chain300", "chain300_atomic", "fresh100", "noop_startup",
+                                         "rebuild1m", "introspect1000", "diff1000"};
+    for (const auto& c : options.cases)
+        if (std::find(known.begin(), known.end(), c) == known.end()) {
+            std::cerr << "strata-bench: unknown case '" << c << "'\n" << help;
+            return 2;
+        }
     auto dir = std::filesystem::temp_directory_path() / ("strata-bench-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
     options.work_dir = dir.string();
 
+    // strata logs a line per step; the measurement keeps its warnings only.
+    spdlog::stderr_logger_mt("strata")->set_level(spdlog::level::warn);
+
     Report report;
+    double peak_rss_mb = 0;
+    double series_peak_rss_mb = 0;
     try {
+        upgrade_cases(options, report);
         introspection_cases(options, report);
+        peak_rss_mb = peak_rss();
+        if (series) {
+            options.series_pass = true;
+            upgrade_cases(options, report);
+            introspection_cases(options, report);
+            series_peak_rss_mb = peak_rss();
+        }
     } catch (const std::exception& e) {
         std::cerr << "strata-bench: " << e.what() << "\n";
         std::filesystem::remove_all(dir);
@@ -165,9 +202,6 @@ int main(int argc, char** argv)
     }
     std::filesystem::remove_all(dir);
 
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const double peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
     if (options.json) {
         nlohmann::json cases = nlohmann::json::array();
         for (const auto& c : report.cases) {
@@ -177,14 +211,16 @@ int main(int argc, char** argv)
                 j["note"] = c.note;
             cases.push_back(std::move(j));
         }
-        nlohmann::json series = nlohmann::json::array();
+        nlohmann::json series_json = nlohmann::json::array();
         for (const auto& s : report.series) {
             nlohmann::json points = nlohmann::json::array();
             for (const auto& p : s.points)
                 points.push_back({{"n", p.n}, {"strata_ms", p.strata_ms}, {"baseline_ms", p.baseline_ms}});
-            series.push_back({{"name", s.name}, {"dialect", s.dialect}, {"points", std::move(points)}});
+            series_json.push_back({{"name", s.name}, {"dialect", s.dialect}, {"points", std::move(points)}});
         }
-        nlohmann::json out{{"cases", std::move(cases)}, {"series", std::move(series)}, {"peak_rss_mb", peak_rss_mb}};
+        nlohmann::json out{{"cases", std::move(cases)}, {"series", std::move(series_json)}, {"peak_rss_mb", peak_rss_mb}};
+        if (series)
+            out["series_peak_rss_mb"] = series_peak_rss_mb;
         std::cout << out.dump(2) << "\n";
     } else {
         std::printf("%-18s %-11s %12s %12s %8s\n", "case", "dialect", "strata ms", "baseline ms", "ratio");
@@ -197,7 +233,10 @@ int main(int argc, char** argv)
                 std::printf("  n=%d %.1f/%.1f ms", p.n, p.strata_ms, p.baseline_ms);
             std::printf("\n");
         }
-        std::printf("peak RSS %.1f MB\n", peak_rss_mb);
+        std::printf("peak RSS %.1f MB after the cases", peak_rss_mb);
+        if (series)
+            std::printf(", %.1f MB after the series", series_peak_rss_mb);
+        std::printf("\n");
     }
     return 0;
 }

@@ -1,6 +1,8 @@
 // strata-bench: shared pieces of the benchmark cases (options, timing, results).
 #pragma once
 
+#include "strata/schema.hpp"
+
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -15,6 +17,7 @@ struct Options {
     std::string pg_url;             // PostgreSQL server for the postgresql cases
     std::vector<std::string> cases; // empty: every case
     std::string work_dir;           // where SQLite files go
+    bool series_pass = false;       // the growth series (run after the cases, for the cases' peak RSS)
     [[nodiscard]] bool wants(const std::string& name) const;
     [[nodiscard]] int runs() const { return quick ? 1 : 9; }
 };
@@ -58,8 +61,12 @@ struct Pair {
 Pair measure(int runs, const std::function<void()>& baseline, const std::function<void()>& strata,
              const std::function<void()>& setup = {});
 
-// The cases, by family.
+// The cases, by family; with options.series_pass, their growth series instead.
 void introspection_cases(const Options& options, Report& report);
+void upgrade_cases(const Options& options, Report& report);
+
+// n tables of 10 columns, 3 indexes and a foreign key each.
+Schema wide_schema(int n, const std::string& name = "bench");
 
 // A throwaway PostgreSQL database on the server of options.pg_url.
 class PgScratchDatabase {

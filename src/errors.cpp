@@ -1,7 +1,6 @@
 // strata::Error: message composition and password masking.
 #include "strata/errors.hpp"
 
-#include <regex>
 
 namespace strata {
 
@@ -55,17 +54,109 @@ ErrorContext masked(ErrorContext c)
 
 }  // namespace
 
+namespace {
+
+bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool is_scheme_char(char c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-';
+}
+
+// scheme://user:password@host -> scheme://user:***@host
+std::string mask_url_passwords(const std::string& text)
+{
+    std::string out;
+    std::size_t done = 0;
+    for (std::size_t p = text.find("://"); p != std::string::npos; p = text.find("://", p + 3)) {
+        std::size_t scheme = p;
+        while (scheme > done && is_scheme_char(text[scheme - 1]))
+            --scheme;
+        while (scheme < p && !is_alpha(text[scheme]))
+            ++scheme;
+        std::size_t colon = p + 3;
+        while (colon < text.size() && text[colon] != ':' && text[colon] != '/' && text[colon] != '@' && !is_space(text[colon]))
+            ++colon;
+        if (scheme == p || colon >= text.size() || text[colon] != ':')
+            continue;
+        std::size_t at = colon + 1;
+        while (at < text.size() && text[at] != '@' && !is_space(text[at]))
+            ++at;
+        if (at >= text.size() || text[at] != '@')
+            continue;
+        out.append(text, done, colon + 1 - done);
+        out += "***@";
+        done = at + 1;
+        p = at - 2;  // go on after the '@'
+    }
+    out.append(text, done);
+    return out;
+}
+
+bool keyword_at(const std::string& text, std::size_t i, std::string_view keyword)
+{
+    if (i + keyword.size() > text.size())
+        return false;
+    for (std::size_t k = 0; k < keyword.size(); ++k) {
+        char c = text[i + k];
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c + ('a' - 'A'));
+        if (c != keyword[k])
+            return false;
+    }
+    return true;
+}
+
+// libpq's key=value form: password=secret or password='se cret' -> password=***
+std::string mask_keyword_passwords(const std::string& text)
+{
+    std::string out;
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (!keyword_at(text, i, "password"))
+            continue;
+        std::size_t v = i + 8;
+        while (v < text.size() && is_space(text[v]))
+            ++v;
+        if (v >= text.size() || text[v] != '=')
+            continue;
+        ++v;
+        while (v < text.size() && is_space(text[v]))
+            ++v;
+        std::size_t end = v;
+        if (end < text.size() && text[end] == '\'' && text.find('\'', end + 1) != std::string::npos) {
+            end = text.find('\'', end + 1) + 1;
+        } else {
+            while (end < text.size() && !is_space(text[end]) && text[end] != '&')
+                ++end;
+        }
+        if (end == v)
+            continue;
+        out.append(text, done, v - done);
+        out += "***";
+        done = end;
+        i = end - 1;
+    }
+    out.append(text, done);
+    return out;
+}
+
+}  // namespace
+
 std::string mask_passwords(std::string text)
 {
-    // scheme://user:password@host -> scheme://user:***@host, and libpq's
-    // key=value form password=secret -> password=***.
-    static const std::regex url_password(R"(([A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)[^@\s]*@)");
-    static const std::regex keyword_password(R"((password\s*=\s*)('[^']*'|[^\s&]+))",
-                                             std::regex::icase);
     if (text.find('@') != std::string::npos)
-        text = std::regex_replace(text, url_password, "$1***@");
+        text = mask_url_passwords(text);
     if (text.find('=') != std::string::npos)
-        text = std::regex_replace(text, keyword_password, "$1***");
+        text = mask_keyword_passwords(text);
     return text;
 }
 

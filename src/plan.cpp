@@ -1,6 +1,7 @@
 // The planner: one path from ops to statements for running, printing and checking.
 #include "plan.hpp"
 
+#include "sql_tokenizer.hpp"
 #include "strata/errors.hpp"
 
 namespace strata::detail {
@@ -59,9 +60,11 @@ StepPlan plan_step(const Step& step, bool down, const Dialect& dialect, Schema& 
                             std::move(c));
             }
             plan.items.push_back(PlanItem{Statement::plain("-- data code: " + code->revision), code->up, code->revision});
-            plan.opaque = true;
-        } else if (std::holds_alternative<ExecuteSql>(ops[i])) {
-            plan.opaque = true;
+        } else if (const auto* sql = std::get_if<ExecuteSql>(&ops[i])) {
+            // Data changes leave the tracked schema right; anything else may not.
+            if (const auto* text = sql->sql_for(dialect.name()))
+                for (const auto& statement : split_statements(*text).statements)
+                    plan.opaque = plan.opaque || may_change_schema(statement.sql);
         }
     }
     flush(ops.size());

@@ -20,7 +20,9 @@ struct StepPlan {
     const Step* step = nullptr;
     bool down = false;
     std::vector<PlanItem> items;
-    bool opaque = false;  // raw SQL or data code: the live schema may differ from the tracked one
+    // Raw SQL that may change the schema: the live schema may then differ from the
+    // tracked one. (Data code is judged by the statements it runs.)
+    bool opaque = false;
 };
 
 // The ops a step runs: its own, or on the way down its explicit down ops or the

@@ -4,6 +4,12 @@
 #include <array>
 #include <cstdint>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define STRATA_SHA_NI 1
+#endif
+
 namespace strata::detail {
 
 namespace {
@@ -23,7 +29,7 @@ constexpr std::uint32_t rotr(std::uint32_t x, int n)
     return (x >> n) | (x << (32 - n));
 }
 
-void block(std::array<std::uint32_t, 8>& h, const unsigned char* p)
+void portable_block(std::array<std::uint32_t, 8>& h, const unsigned char* p)
 {
     std::uint32_t w[64];
     for (int i = 0; i < 16; ++i)
@@ -54,27 +60,94 @@ void block(std::array<std::uint32_t, 8>& h, const unsigned char* p)
     h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
-}  // namespace
+void portable_blocks(std::array<std::uint32_t, 8>& h, const unsigned char* p, std::size_t count)
+{
+    for (std::size_t i = 0; i < count; ++i)
+        portable_block(h, p + 64 * i);
+}
 
-std::string sha256_hex(std::string_view data)
+#ifdef STRATA_SHA_NI
+// The x86 SHA extensions: four rounds per instruction pair, the message
+// schedule in hardware. The state lives as ABEF and CDGH in two registers.
+__attribute__((target("sha,sse4.1,ssse3"))) void sha_ni_blocks(std::array<std::uint32_t, 8>& h, const unsigned char* p,
+                                                                std::size_t count)
+{
+    const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[0])), 0xB1);  // CDAB
+    __m128i state1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[4])), 0x1B);  // EFGH
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);      // ABEF
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0);           // CDGH
+    for (std::size_t b = 0; b < count; ++b, p += 64) {
+        const __m128i abef = state0;
+        const __m128i cdgh = state1;
+        __m128i w[4];  // W[g], kept by g % 4; W[g-4] becomes msg1(W[g-4], W[g-3]) in time for group g
+        for (int g = 0; g < 16; ++g) {
+            if (g < 4) {
+                w[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * g)), byte_swap);
+            } else {
+                __m128i t = _mm_add_epi32(w[g % 4], _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4));
+                w[g % 4] = _mm_sha256msg2_epu32(t, w[(g + 3) % 4]);
+            }
+            __m128i m = _mm_add_epi32(w[g % 4], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&k[4 * static_cast<std::size_t>(g)])));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, m);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(m, 0x0E));
+            // W[g-2] is no longer needed as such: fold in its part of W[g+2].
+            if (g >= 2 && g <= 13)
+                w[(g + 2) % 4] = _mm_sha256msg1_epu32(w[(g + 2) % 4], w[(g + 3) % 4]);
+        }
+        state0 = _mm_add_epi32(state0, abef);
+        state1 = _mm_add_epi32(state1, cdgh);
+    }
+    tmp = _mm_shuffle_epi32(state0, 0x1B);          // FEBA
+    state1 = _mm_shuffle_epi32(state1, 0xB1);       // DCHG
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0);    // DCBA
+    state1 = _mm_alignr_epi8(state1, tmp, 8);       // E, F, G, H in memory order
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[0]), state0);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), state1);
+}
+
+bool cpu_has_sha_ni()
+{
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return false;
+    const bool ssse3 = (c & (1u << 9)) != 0;
+    const bool sse41 = (c & (1u << 19)) != 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return false;
+    return ssse3 && sse41 && (b & (1u << 29)) != 0;
+}
+#endif
+
+using Blocks = void (*)(std::array<std::uint32_t, 8>&, const unsigned char*, std::size_t);
+
+Blocks fastest_blocks()
+{
+#ifdef STRATA_SHA_NI
+    static const Blocks chosen = cpu_has_sha_ni() ? sha_ni_blocks : portable_blocks;
+    return chosen;
+#else
+    return portable_blocks;
+#endif
+}
+
+std::string digest(std::string_view data, Blocks blocks)
 {
     std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-    std::size_t full = data.size() / 64;
-    for (std::size_t i = 0; i < full; ++i)
-        block(h, bytes + 64 * i);
+    const std::size_t full = data.size() / 64;
+    blocks(h, bytes, full);
     unsigned char tail[128] = {};
-    std::size_t rest = data.size() - full * 64;
+    const std::size_t rest = data.size() - full * 64;
     for (std::size_t i = 0; i < rest; ++i)
         tail[i] = bytes[full * 64 + i];
     tail[rest] = 0x80;
-    std::size_t tail_blocks = rest + 9 > 64 ? 2 : 1;
-    std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+    const std::size_t tail_blocks = rest + 9 > 64 ? 2 : 1;
+    const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
     for (int i = 0; i < 8; ++i)
         tail[tail_blocks * 64 - 1 - static_cast<std::size_t>(i)] = static_cast<unsigned char>(bits >> (8 * i));
-    for (std::size_t i = 0; i < tail_blocks; ++i)
-        block(h, tail + 64 * i);
+    blocks(h, tail, tail_blocks);
     static const char digits[] = "0123456789abcdef";
     std::string out;
     out.reserve(64);
@@ -82,6 +155,23 @@ std::string sha256_hex(std::string_view data)
         for (int shift = 28; shift >= 0; shift -= 4)
             out += digits[(word >> shift) & 15];
     return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data)
+{
+    return digest(data, fastest_blocks());
+}
+
+std::string sha256_hex_portable(std::string_view data)
+{
+    return digest(data, portable_blocks);
+}
+
+bool sha256_accelerated()
+{
+    return fastest_blocks() != portable_blocks;
 }
 
 }  // namespace strata::detail

@@ -430,8 +430,8 @@ std::vector<Statement> SqlDialect::create_all(const Schema& schema) const
                 deferred.push_back(AddForeignKey{t.name, *it});
             t.foreign_keys.erase(later, t.foreign_keys.end());
         }
-        append(on(CreateTable{t}, schema));
         created.insert(t.name);
+        append(on(CreateTable{std::move(t)}, schema));
     }
     for (const auto& fk : deferred)
         append(on(fk, schema));

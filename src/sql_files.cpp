@@ -181,7 +181,7 @@ fs::path create_sql_file(const fs::path& directory, const std::string& message, 
         slug.pop_back();
     if (slug.empty())
         slug = "step";
-    char number[16];
+    char number[24];
     std::snprintf(number, sizeof number, "%04lld", next);
     auto path = directory / (std::string(number) + "_" + slug + ".sql");
     std::ofstream out(path);

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <set>
 #include <sys/wait.h>
@@ -94,6 +95,7 @@ private:
     [[noreturn]] void fail_step(const Step& step, const DatabaseError& e, const std::string& sql, bool down);
     void execute_statement(const Step& step, const Statement& st, bool down);
     void execute_items(const Step& step, const detail::StepPlan& plan, Statement::Phase phase);
+    void run_data_code(const std::function<void(Session&)>& code);
     std::unique_ptr<MigrationLock> acquire_lock();
     void refresh_state();
     void check_checksums();
@@ -116,6 +118,7 @@ private:
     // schema of; unknown after raw SQL or data code, or when another process moved on.
     Schema state_;
     std::optional<long long> state_version_;
+    bool schema_touched_ = false;  // data code ran a statement that may change the schema
 };
 
 void Runner::log_step(const Step& step, const char* kind, double ms)
@@ -182,7 +185,7 @@ void Runner::execute_items(const Step& step, const detail::StepPlan& plan, State
             if (phase != Statement::Phase::transaction)
                 continue;
             try {
-                item.code(s_);
+                run_data_code(item.code);
             } catch (const DatabaseError& e) {
                 fail_step(step, e, "-- data code: " + item.code_revision, plan.down);
             } catch (const std::exception& e) {
@@ -194,6 +197,25 @@ void Runner::execute_items(const Step& step, const detail::StepPlan& plan, State
         if (item.statement.phase == phase)
             execute_statement(step, item.statement, plan.down);
     }
+}
+
+void Runner::run_data_code(const std::function<void(Session&)>& code)
+{
+    // Data code that changes the schema makes the tracked schema stale; it is
+    // read again before the next step is planned.
+    auto previous = s_.statement_observer();
+    s_.set_statement_observer([this, previous](std::string_view sql) {
+        if (previous)
+            previous(sql);
+        if (detail::may_change_schema(sql))
+            schema_touched_ = true;
+    });
+    struct Restore {
+        Session& session;
+        std::function<void(std::string_view)> observer;
+        ~Restore() { session.set_statement_observer(std::move(observer)); }
+    } restore{s_, std::move(previous)};
+    code(s_);
 }
 
 std::unique_ptr<MigrationLock> Runner::acquire_lock()
@@ -249,14 +271,19 @@ BindReport Runner::run()
         return BindReport{b_.name, "up_to_date", *current, *current, {}, {}};
     }
     lock_ = acquire_lock();
-    current = detail::read_current_version(s_);  // another process may have done it meanwhile
+    // Another process may have done it meanwhile. (Without a lock held across
+    // steps, each transaction below checks again anyway.)
+    if (lock_)
+        current = detail::read_current_version(s_);
     if (!current) {
         if (!o_.replay && !b_.without_models && target == head)
             return fresh_setup();
         // Chain from empty: strata_version first, then every step as an upgrade.
+        bool created = false;
         {
             Transaction tx(s_, TransactionMode::immediate);
             if (!detail::read_current_version_checked(s_)) {
+                created = true;
                 if (d_.has_tables(s_))
                     throw Error(ErrorCode::unversioned,
                                 "bind '" + b_.name + "' has tables but no strata_version: adopt it with `stamp <version>` "
@@ -270,7 +297,12 @@ BindReport Runner::run()
             tx.commit();
         }
         current = detail::read_current_version(s_);
-        state_version_.reset();
+        if (created && current == 0) {
+            state_ = Schema{};  // the bind had no tables: no need to read it back
+            state_version_ = 0;
+        } else {
+            state_version_.reset();
+        }
         return upgrade(current.value_or(0), target, "replayed");
     }
     if (*current > head)
@@ -286,6 +318,15 @@ BindReport Runner::fresh_setup()
 {
     BindReport report{b_.name, "fresh", 0, head_of(b_), {}, {}};
     auto start = Clock::now();
+    // The skipped steps' checksums (a hash of every table they create) are
+    // computed on another core while the database creates the schema.
+    auto skipped_checksums = std::async(std::launch::async, [this] {
+        std::vector<std::string> out;
+        out.reserve(b_.steps.size());
+        for (const auto& step : b_.steps)
+            out.push_back(step.skipped_on_fresh() ? checksum(step) : std::string());
+        return out;
+    });
     Transaction tx(s_, TransactionMode::immediate);
     if (auto current = detail::read_current_version_checked(s_)) {
         // Another process set the bind up while this one waited for the write lock.
@@ -311,9 +352,11 @@ BindReport Runner::fresh_setup()
     }
     // The steps the models cover are recorded as skipped; seed-data steps run.
     state_ = b_.models;
-    for (const auto& step : b_.steps) {
+    const auto checksums = skipped_checksums.get();
+    for (std::size_t i = 0; i < b_.steps.size(); ++i) {
+        const auto& step = b_.steps[i];
         if (step.skipped_on_fresh()) {
-            detail::write_version_row(s_, {step.version, step.description, "skipped", checksum(step), std::nullopt});
+            detail::write_version_row(s_, {step.version, step.description, "skipped", checksums[i], std::nullopt});
             report.steps.push_back({step.version, step.description, "skipped", 0});
             continue;
         }
@@ -394,8 +437,11 @@ void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
                         "bind '" + b_.name + "' is at version " + std::to_string(*state_version_) + " while step " +
                             std::to_string(step.version) + " was next; run again",
                         context_of(b_, &step));
-        Schema after = state_;
-        auto plan = detail::plan_step(step, false, d_, after, b_.name);
+        // Planned on the tracked schema itself (no copy per step: a long chain
+        // would copy its whole schema every time). Every way out of this step that
+        // does not record it either throws, ending the run, or forgets the tracked
+        // version, so that the schema is read again.
+        auto plan = detail::plan_step(step, false, d_, state_, b_.name);
         if (o_.on_step)
             o_.on_step(StepEvent{b_.name, step.version, step.description, false, false, 0});
         auto start = Clock::now();
@@ -405,25 +451,25 @@ void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
                 after_phase.add(item.statement.sql);
         execute_items(step, plan, Statement::Phase::before_transaction);
         Transaction tx(s_, TransactionMode::immediate);
-        // Writers wait for one another here; whoever comes second finds the bind moved on.
-        auto current = detail::read_current_version_checked(s_).value_or(0);
-        if (current != *state_version_) {
+        // Without a lock held across steps (SQLite), writers wait for one another
+        // here, and whoever comes second finds the bind moved on.
+        if (!lock_ && detail::read_recorded_version(s_) != *state_version_) {
             tx.rollback();
             state_version_.reset();  // plan again against what the bind is now
             continue;
         }
         if (!backed_up) {
-            take_backup(current, report);
+            take_backup(*state_version_, report);
             backed_up = true;
         }
+        schema_touched_ = false;
         execute_items(step, plan, Statement::Phase::transaction);
         double ms = since_ms(start);
         detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
         if (lock_)
             lock_->check_held(s_);
         tx.commit();
-        state_ = std::move(after);
-        if (plan.opaque)
+        if (plan.opaque || schema_touched_)
             state_version_.reset();
         else
             state_version_ = step.version;
@@ -510,7 +556,7 @@ void Runner::apply_atomically(const std::vector<const Step*>& pending, BindRepor
         execute_items(*pending[i], plans[i], Statement::Phase::before_transaction);
     }
     Transaction tx(s_, TransactionMode::immediate);
-    auto current = detail::read_current_version_checked(s_).value_or(0);
+    auto current = detail::read_recorded_version(s_);
     if (current >= pending.back()->version) {
         tx.rollback();
         return;
@@ -585,11 +631,11 @@ BindReport Runner::downgrade(long long to)
     lock_ = acquire_lock();
     refresh_state();
     for (const auto* step : path) {
-        Schema after = state_;
-        auto plan = detail::plan_step(*step, true, d_, after, b_.name);
+        auto plan = detail::plan_step(*step, true, d_, state_, b_.name);  // in place, as in apply_step
         if (o_.on_step)
             o_.on_step(StepEvent{b_.name, step->version, step->description, false, true, 0});
         auto start = Clock::now();
+        schema_touched_ = false;
         AfterPhase after_phase(s_);
         for (const auto& item : plan.items)
             if (!item.code && item.statement.phase == Statement::Phase::after_transaction)
@@ -600,7 +646,7 @@ BindReport Runner::downgrade(long long to)
             execute_items(*step, plan, Statement::Phase::transaction);
         }
         Transaction tx(s_, TransactionMode::immediate);
-        auto now = detail::read_current_version_checked(s_).value_or(0);
+        auto now = detail::read_recorded_version(s_);
         if (now != step->version)
             throw Error(ErrorCode::database_error,
                         "bind '" + b_.name + "' moved to version " + std::to_string(now) + " during the downgrade; run again",
@@ -612,9 +658,8 @@ BindReport Runner::downgrade(long long to)
         if (lock_)
             lock_->check_held(s_);
         tx.commit();
-        state_ = std::move(after);
         state_version_ = step->version - 1;
-        if (plan.opaque)
+        if (plan.opaque || schema_touched_)
             refresh_state();
         report.steps.push_back({step->version, step->description, "reverted", ms});
         log_step(*step, "reverted", ms);

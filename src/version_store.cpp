@@ -62,6 +62,11 @@ std::optional<long long> read_current_version_checked(Session& session)
     return current_from(session.query(current_sql));
 }
 
+long long read_recorded_version(Session& session)
+{
+    return current_from(session.query(current_sql)).value_or(0);
+}
+
 std::vector<HistoryEntry> read_history(Session& session)
 {
     if (!session.dialect().table_exists(session, version_table_name))

@@ -31,6 +31,9 @@ struct VersionRow {
 // The same, inside a transaction (PostgreSQL aborts a transaction on a failed
 // query, so the table's existence is checked first).
 [[nodiscard]] std::optional<long long> read_current_version_checked(Session& session);
+// The version of a bind whose strata_version is known to exist: one SELECT (no
+// catalog probe, which on SQLite scans sqlite_schema and grows with the schema).
+[[nodiscard]] long long read_recorded_version(Session& session);
 
 [[nodiscard]] std::vector<HistoryEntry> read_history(Session& session);
 

@@ -47,6 +47,7 @@ void PostgresqlDialect::prepare_migration_session(Session& session, std::chrono:
 
 std::unique_ptr<MigrationLock> PostgresqlDialect::advisory_lock(Session& session, std::chrono::seconds timeout) const
 {
+    // lock_timeout bounds the wait: prepare_migration_session set it.
     // The key names this bind's database and schema, so binds in different schemas
     // (tenants) migrate in parallel, and two programs migrating one bind do not.
     auto rows = session.query("SELECT current_database(), coalesce(current_schema(), '')");
@@ -56,7 +57,6 @@ std::unique_ptr<MigrationLock> PostgresqlDialect::advisory_lock(Session& session
     const std::string name = "strata:" + std::get<std::string>(rows.rows[0][0]) + ":" + schema;
     const auto key = static_cast<std::int64_t>(detail::fnv1a64(name));
     try {
-        session.execute("SET lock_timeout = '" + std::to_string(timeout.count()) + "s'");
         session.query("SELECT pg_advisory_lock(?)", {key});
     } catch (const DatabaseError& e) {
         if (e.kind() != DatabaseErrorKind::lock_timeout)

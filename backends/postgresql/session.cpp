@@ -13,6 +13,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -43,7 +44,17 @@ std::string conninfo_value(const std::string& v)
 // URL parameters strata reads itself; every other one goes to libpq (sslmode, ...).
 bool is_strata_parameter(const std::string& key)
 {
-    return key == "schema" || key == "host" || key == "port" || key == "connect_timeout" || key == "application_name";
+    return key == "schema" || key == "host" || key == "port" || key == "connect_timeout" || key == "application_name" ||
+           key == "options";
+}
+
+// A name that needs no quotes (lower case, letters, digits, _): it can go in the
+// connection's options, where a quoted one cannot (SOCI's parser takes the quote).
+bool is_plain_identifier(const std::string& name)
+{
+    if (name.empty() || name.size() > 63 || (name[0] >= '0' && name[0] <= '9'))
+        return false;
+    return std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 std::string conninfo(const Url& u)
@@ -62,6 +73,15 @@ std::string conninfo(const Url& u)
     // Never wait forever for a server that does not answer.
     add("connect_timeout", u.param("connect_timeout", "10"));
     add("application_name", u.param("application_name", "strata"));
+    // Session settings travel with the connection request (no round trip after it):
+    // UTC makes timestamptz text the same whatever the server's zone, and ?schema=
+    // puts the bind in its schema.
+    std::string options = "-c TimeZone=UTC";
+    if (auto schema = u.param("schema"); is_plain_identifier(schema))
+        options += " -c search_path=" + schema;
+    if (auto own = u.param("options"); !own.empty())
+        options = own + " " + options;
+    add("options", options);
     for (const auto& [key, value] : u.params)
         if (!is_strata_parameter(key))
             add(key.c_str(), value);
@@ -150,11 +170,8 @@ public:
         }
         conn_ = static_cast<soci::postgresql_session_backend*>(soci_->get_backend())->conn_;
         PQsetNoticeProcessor(conn_, log_notice, nullptr);
-        // UTC makes timestamptz text the same whatever the server's zone.
-        std::string setup = "SET TimeZone = 'UTC'";
-        if (auto schema = url.param("schema"); !schema.empty())
-            setup += "; SET search_path TO " + instance().quote(schema);
-        execute(setup);
+        if (auto schema = url.param("schema"); !schema.empty() && !is_plain_identifier(schema))
+            execute("SET search_path TO " + instance().quote(schema));
     }
 
     ~PostgresqlSession() override

@@ -5,6 +5,7 @@
 
 #include <strata/cli.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace {
@@ -58,6 +59,12 @@ int main(int argc, char** argv)
     // The words before "db" are the application's options (strata's global ones).
     auto db = std::find(args.begin(), args.end(), "db");
     std::vector<std::string> options(args.begin(), db);
+    if (std::find(options.begin(), options.end(), "--help") != options.end() ||
+        std::find(options.begin(), options.end(), "-h") != options.end()) {
+        std::cout << "usage: soseki-demo [--env NAME] [--config FILE]      start: set up or upgrade both databases\n"
+                     "       soseki-demo [--env NAME] db <command> ...    the strata commands (db --help lists them)\n";
+        return 0;
+    }
     if (db != args.end()) {
         options.insert(options.end(), db + 1, args.end());
         return strata::cli::run(options, make_upgrader, defaults(), "soseki-demo db");

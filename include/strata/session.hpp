@@ -63,6 +63,7 @@ public:
     [[nodiscard]] std::uint64_t statements_executed() const noexcept { return statements_; }
     // Called with each statement's SQL before it runs (logging, `-v`, tests).
     void set_statement_observer(std::function<void(std::string_view)> observer) { observer_ = std::move(observer); }
+    [[nodiscard]] const std::function<void(std::string_view)>& statement_observer() const noexcept { return observer_; }
 
     // The models whose struct mappings the typed helpers use (the upgrader sets it).
     void attach_schema(const Schema* schema) noexcept { schema_ = schema; }

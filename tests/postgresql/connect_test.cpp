@@ -115,3 +115,29 @@ TEST_F(PostgresqlConnect, ParametersAndTypedValuesRoundTrip)
     EXPECT_EQ(rows.rows[0][4], Value{bytes});
     EXPECT_EQ(rows.rows[0][5], Value{std::string("1.50")});
 }
+
+TEST_F(PostgresqlConnect, SessionSettingsComeWithTheConnection)
+{
+    // UTC whatever the server's zone, the URL's schema first on the search path
+    // (also a name that needs quotes), and the user's own options kept.
+    auto admin = connect(server_url_);
+    const std::string quoted_name = "Tenant " + std::to_string(::getpid());
+    admin.session().execute("CREATE SCHEMA \"" + quoted_name + "\"");
+    auto url = server_url_ + "?schema=" + quoted_name + "&options=-c%20statement_timeout%3D12345";
+    {
+        auto db = connect(url);
+        auto& s = db.session();
+        EXPECT_EQ(s.scalar("SHOW TimeZone"), Value{std::string("UTC")});
+        EXPECT_EQ(s.scalar("SELECT current_schema()"), Value{quoted_name});
+        EXPECT_EQ(s.scalar("SHOW statement_timeout"), Value{std::string("12345ms")});
+        s.execute("CREATE TABLE here (id integer)");
+    }
+    EXPECT_EQ(admin.session().scalar("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = 'here'",
+                                     {quoted_name}),
+              Value{std::int64_t{1}});
+    admin.session().execute("DROP SCHEMA \"" + quoted_name + "\" CASCADE");
+    PgSchema plain(server_url_);
+    auto db = connect(plain.url());
+    EXPECT_EQ(db.session().scalar("SELECT current_schema()"), Value{plain.name()});
+    EXPECT_EQ(db.session().scalar("SHOW TimeZone"), Value{std::string("UTC")});
+}

@@ -456,6 +456,42 @@ TEST_P(UpgraderSuite, UpToDateStartCostsOneQueryPerBind)
     EXPECT_EQ(up.database("app").session().statements_executed() - before, 1u);
 }
 
+TEST_P(UpgraderSuite, SchemaChangesInDataCodeAndRawSqlAreFollowed)
+{
+    // Steps 2 and 3 change the schema behind the planner's back; steps 4 and 5
+    // must be planned against what they left (on SQLite, step 5 rebuilds the table).
+    auto url = new_url();
+    Upgrader up;
+    auto b = up.bind("app", connect(url), Schema("app"));
+    b.without_models();
+    b.step(1, "notes", [](Ops& o) {
+        o.create_table(table("note").column(col::bigint("id")).column(col::text("body")).primary_key({"id"}));
+    });
+    b.step(2, "tags, made by data code", data("tags-1", [](Session& s) {
+        s.execute("CREATE TABLE tag (id BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL)");
+        s.execute("INSERT INTO tag (id, name) VALUES (1, 'red')");
+    }));
+    b.step(3, "note rank, by raw SQL", [](Ops& o) {
+        o.execute("ALTER TABLE note ADD COLUMN \"rank\" INTEGER");
+        o.execute("INSERT INTO note (id, body, \"rank\") VALUES (1, 'first', 3)");
+    });
+    b.step(4, "tag colour", [](Ops& o) { o.add_column("tag", col::varchar("colour", 20).nullable()); });
+    b.step(5, "rank not null", [](Ops& o) {
+        o.alter_column("note", col::integer("rank").nullable(), col::integer("rank").default_value(0));
+    });
+    auto report = up.run(quiet());
+    EXPECT_EQ(report.binds.at(0).to, 5);
+    auto live = connect(url).inspect();
+    ASSERT_NE(live.find_table("tag"), nullptr);
+    EXPECT_NE(live.find_table("tag")->find_column("colour"), nullptr);
+    const auto* rank = live.find_table("note")->find_column("rank");
+    ASSERT_NE(rank, nullptr);
+    EXPECT_FALSE(rank->nullable);
+    auto db = connect(url);
+    EXPECT_EQ(std::get<std::int64_t>(db.session().scalar("SELECT \"rank\" FROM note WHERE id = 1")), 3);
+    EXPECT_EQ(std::get<std::string>(db.session().scalar("SELECT name FROM tag WHERE id = 1")), "red");
+}
+
 TEST_P(UpgraderSuite, BindsAreIndependent)
 {
     auto app = new_url();

@@ -109,8 +109,9 @@ TEST(SqliteIntrospect, AgreesWithSqlitePragmas)
             EXPECT_EQ(row[0], Value{c.name});
             auto pk = std::get<std::int64_t>(row[2]);
             EXPECT_EQ(pk > 0, t.in_primary_key(c.name)) << c.name;
-            if (pk == 0)
+            if (pk == 0) {
                 EXPECT_EQ(std::get<std::int64_t>(row[1]) == 1, !c.nullable) << c.name;
+            }
             EXPECT_EQ(std::get<std::int64_t>(row[3]) >= 2, c.generated.has_value()) << c.name;
         }
         std::set<std::string> created;

@@ -170,8 +170,9 @@ TEST(SqliteBackup, UpgradeKeepsTheLastSnapshots)
         o.target = v;
         o.sqlite_backups = 3;
         auto report = up.run("app", o);
-        if (v > 1)
+        if (v > 1) {
             EXPECT_EQ(report.backup, path + ".v" + std::to_string(v - 1) + ".bak");
+        }
     }
     std::vector<std::string> kept;
     for (const auto& entry : std::filesystem::directory_iterator(dir.path()))

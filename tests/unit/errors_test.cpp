@@ -15,6 +15,9 @@ TEST(Errors, MaskPasswordsInKeywordForm)
 {
     EXPECT_EQ(mask_passwords("host=db password=s3cret user=app"), "host=db password=*** user=app");
     EXPECT_EQ(mask_passwords("password='a b'"), "password=***");
+    EXPECT_EQ(mask_passwords("PASSWORD = s3cret&sslmode=require"), "PASSWORD = ***&sslmode=require");
+    EXPECT_EQ(mask_passwords("password='unterminated x"), "password=*** x");
+    EXPECT_EQ(mask_passwords("user=app passwordless=1 password="), "user=app passwordless=1 password=");
 }
 
 TEST(Errors, WhatCarriesTheContext)
