@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -124,6 +125,7 @@ and dialect, strata_ms, baseline_ms and their ratio (medians of several runs).
   --case N     only case N (repeatable): chain300, chain300_atomic, fresh100,
                noop_startup, rebuild1m (with backup1m), introspect1000, diff1000
   --no-series  leave out the growth series (chain 100..3000 steps, 100..5000 tables)
+  --svg FILE   also draw the growth series as an SVG chart in FILE
 
 peak_rss_mb is the process's peak after the cases; series_peak_rss_mb after the
 series, which hold the largest schemas.
@@ -148,6 +150,7 @@ int main(int argc, char** argv)
     using namespace strata::bench;
     Options options;
     bool series = true;
+    std::string svg_path;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--json")
@@ -156,6 +159,8 @@ int main(int argc, char** argv)
             options.quick = true;
         else if (a == "--pg" && i + 1 < argc)
             options.pg_url = argv[++i];
+        else if (a == "--svg" && i + 1 < argc)
+            svg_path = argv[++i];
         else if (a == "--no-series")
             series = false;
         else if (a == "--case" && i + 1 < argc)
@@ -201,6 +206,14 @@ int main(int argc, char** argv)
         return 1;
     }
     std::filesystem::remove_all(dir);
+    if (!svg_path.empty()) {
+        std::ofstream svg(svg_path);
+        svg << growth_chart(report);
+        if (!svg) {
+            std::cerr << "strata-bench: cannot write " << svg_path << "\n";
+            return 1;
+        }
+    }
 
     if (options.json) {
         nlohmann::json cases = nlohmann::json::array();

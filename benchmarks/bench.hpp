@@ -65,6 +65,9 @@ Pair measure(int runs, const std::function<void()>& baseline, const std::functio
 void introspection_cases(const Options& options, Report& report);
 void upgrade_cases(const Options& options, Report& report);
 
+// The growth series drawn as an SVG chart (docs/performance.md shows it).
+std::string growth_chart(const Report& report);
+
 // n tables of 10 columns, 3 indexes and a foreign key each.
 Schema wide_schema(int n, const std::string& name = "bench");
 

@@ -87,7 +87,9 @@ public:
         s_.attach_schema(&b_.models);
     }
 
-    BindReport run();
+    // `before_work` runs once it is clear the bind needs more than a look (the
+    // upgrader validates its models and steps there).
+    BindReport run(const std::function<void()>& before_work = {});
     BindReport downgrade(long long to);
     BindReport stamp(long long version);
 
@@ -254,7 +256,7 @@ void Runner::check_checksums()
     detail::logger().warn("{}", message);
 }
 
-BindReport Runner::run()
+BindReport Runner::run(const std::function<void()>& before_work)
 {
     const long long head = head_of(b_);
     const long long target = o_.target.value_or(head);
@@ -270,6 +272,8 @@ BindReport Runner::run()
             check_checksums();
         return BindReport{b_.name, "up_to_date", *current, *current, {}, {}};
     }
+    if (before_work)
+        before_work();
     lock_ = acquire_lock();
     // Another process may have done it meanwhile. (Without a lock held across
     // steps, each transaction below checks again anyway.)
@@ -538,9 +542,10 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
 
 void Runner::apply_atomically(const std::vector<const Step*>& pending, BindReport& report)
 {
-    refresh_state();
+    if (!state_version_)
+        refresh_state();
     std::vector<detail::StepPlan> plans;
-    Schema after = state_;
+    Schema& after = state_;  // planned in place; a failure ends the run
     for (const auto* step : pending) {
         if (step->no_transaction)
             throw ConfigError("bind '" + b_.name + "': step " + std::to_string(step->version) +
@@ -559,6 +564,7 @@ void Runner::apply_atomically(const std::vector<const Step*>& pending, BindRepor
     auto current = detail::read_recorded_version(s_);
     if (current >= pending.back()->version) {
         tx.rollback();
+        state_version_.reset();  // another process did it; the planned schema is not this one
         return;
     }
     if (current != *state_version_ || current != pending.front()->version - 1)
@@ -579,7 +585,6 @@ void Runner::apply_atomically(const std::vector<const Step*>& pending, BindRepor
     tx.commit();
     for (std::size_t i = 0; i < plans.size(); ++i)
         log_step(*pending[i], "applied (atomic)", report.steps[report.steps.size() - plans.size() + i].duration_ms);
-    state_ = std::move(after);
     state_version_ = pending.back()->version;
 }
 
@@ -780,7 +785,7 @@ BindBuilder& BindBuilder::step(long long version, std::string description, const
     Step s;
     s.version = version;
     s.description = std::move(description);
-    s.ops = ops.ops();
+    s.ops = std::move(ops).ops();
     upgrader_->impl_->binds.at(bind_).steps.push_back(std::move(s));
     return *this;
 }
@@ -800,7 +805,7 @@ BindBuilder& BindBuilder::down(const std::function<void(Ops&)>& build)
 {
     Ops ops;
     build(ops);
-    last().down = ops.ops();
+    last().down = std::move(ops).ops();
     return *this;
 }
 
@@ -865,20 +870,26 @@ void Upgrader::validate() const
 
 RunReport Upgrader::run(const RunOptions& options)
 {
-    validate();
+    // Everything is validated before the first change to any database; binds at
+    // their head cost one query each and nothing else.
+    bool validated = false;
+    auto validate_once = [&] {
+        if (!validated)
+            validate();
+        validated = true;
+    };
     RunReport report;
     for (auto& b : impl_->binds) {
         if (!options.only.empty() && std::find(options.only.begin(), options.only.end(), b.name) == options.only.end())
             continue;
-        report.binds.push_back(Runner(b, options).run());
+        report.binds.push_back(Runner(b, options).run(validate_once));
     }
     return report;
 }
 
 BindReport Upgrader::run(const std::string& bind, const RunOptions& options)
 {
-    validate();
-    return Runner(impl_->find(bind), options).run();
+    return Runner(impl_->find(bind), options).run([this] { validate(); });
 }
 
 BindReport Upgrader::downgrade(const std::string& bind, long long to, const RunOptions& options)

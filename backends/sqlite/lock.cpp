@@ -70,6 +70,8 @@ bool SqliteDialect::snapshot(Session& session, const std::string& path) const
         sqlite3_close(target);
         throw DatabaseError(DatabaseErrorKind::permission, "cannot write the backup '" + temp + "': " + why);
     }
+    // The partial file is worthless until renamed: no rollback journal for it.
+    sqlite3_exec(target, "PRAGMA journal_mode = OFF", nullptr, nullptr, nullptr);
     sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
     int rc = backup ? sqlite3_backup_step(backup, -1) : sqlite3_errcode(target);
     if (backup)

@@ -1,48 +1,60 @@
-// minimal-demo: declare a model, create it in an empty SQLite file, and check a
-// database against it (the loop strata's upgrader stands on).
+// minimal-demo: one bind, its models and two steps; run() sets an empty database
+// up from the models, upgrades an older one, and leaves one at head alone.
+//   minimal-demo [URL]                 start (default sqlite:minimal.db)
+//   minimal-demo [URL] db <command>    the strata commands: status, history, verify, ...
+#include <strata/cli.hpp>
 #include <strata/strata.hpp>
+
+#include <algorithm>
 
 #include <iostream>
 
 struct User {
     std::int64_t id;
     std::string email;
-    std::optional<std::string> name;
-    bool active;
-    strata::Timestamp created_at;
+    std::optional<std::string> name;  // std::optional: NULL allowed
 };
 
-int main(int argc, char** argv)
+namespace {
+
+strata::Upgrader make_upgrader(const std::string& url)
 {
-    const std::string url = argc > 1 ? argv[1] : "sqlite:minimal.db";
-    strata::Schema app("app");
+    strata::Schema app("app");  // the models: the schema at head
     app.table<User>("user")
         .column(&User::id, "id").primary_key().autoincrement()
         .column(&User::email, "email").varchar(255).unique()
-        .column(&User::name, "name")
-        .column(&User::active, "active").default_value(strata::Value{true})
-        .column(&User::created_at, "created_at").default_now()
-        .index("ix_user_active_email", {"active", "email"});
+        .column(&User::name, "name");
+
+    strata::Upgrader up;
+    auto b = up.bind("app", strata::defer_connect(url), app);
+    // Steps are frozen: each spells out what it creates and never reads the models.
+    b.step(1, "users", [](strata::Ops& o) {
+        o.create_table(strata::table("user")
+                           .column(strata::col::bigint("id").autoincrement())
+                           .column(strata::col::varchar("email", 255))
+                           .primary_key({"id"})
+                           .unique({"email"}));
+    });
+    b.step(2, "user names", [](strata::Ops& o) { o.add_column("user", strata::col::text("name").nullable()); });
+    return up;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    const std::string url = !args.empty() && args[0] != "db" ? args[0] : "sqlite:minimal.db";
+    if (auto db = std::find(args.begin(), args.end(), "db"); db != args.end())
+        return strata::cli::run({db + 1, args.end()}, [&](const strata::cli::Environment&) { return make_upgrader(url); },
+                                strata::cli::Config{}, "minimal-demo db");
     try {
-        auto db = strata::connect(url);
-        strata::validate(app, &db.dialect());
-        auto live = db.inspect();
-        if (live.tables.empty()) {
-            strata::Transaction tx(db.session());
-            for (const auto& statement : db.dialect().create_all(app))
-                db.session().execute(statement.sql);
-            tx.commit();
-            std::cout << "created " << app.tables.size() << " table(s) in " << db.url().masked() << "\n";
-            live = db.inspect();
-        }
-        auto differences = strata::compare(live, db.dialect().canonical(app));
-        for (const auto& d : differences)
-            std::cout << strata::to_text(d, "database", "model") << "\n";
-        std::cout << (differences.empty() ? "database matches the model\n" : "database differs from the model\n");
-        std::cout << strata::to_mermaid(live);
-        return differences.empty() ? 0 : 3;
+        auto up = make_upgrader(url);
+        for (const auto& b : up.run().binds)
+            std::cout << b.bind << ": " << b.action << " at version " << b.to << "\n";
+        return 0;
     } catch (const strata::Error& e) {
         std::cerr << "minimal-demo: " << e.what() << "\n";
-        return e.code() == strata::ErrorCode::model_invalid ? 2 : 1;
+        return strata::cli::exit_code(e);
     }
 }

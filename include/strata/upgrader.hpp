@@ -77,7 +77,8 @@ public:
     Ops& run(DataCode code);
     Ops& op(Op op);
 
-    [[nodiscard]] const std::vector<Op>& ops() const noexcept { return ops_; }
+    [[nodiscard]] const std::vector<Op>& ops() const& noexcept { return ops_; }
+    [[nodiscard]] std::vector<Op> ops() && noexcept { return std::move(ops_); }
 
 private:
     std::vector<Op> ops_;
@@ -217,7 +218,9 @@ public:
     BindBuilder bind(std::string name, Database database, Schema models);
 
     // Sets up or upgrades every bind (in declaration order). Throws strata::Error
-    // on failure; binds already done stay done.
+    // on failure; binds already done stay done. The models and steps are
+    // validated before anything is changed; a start where every bind is at its
+    // head costs one query per bind (no validation, lock or DDL).
     RunReport run(const RunOptions& options = {});
     // One bind, to the options' target version.
     BindReport run(const std::string& bind, const RunOptions& options = {});
@@ -250,7 +253,8 @@ public:
     void clean(const std::string& bind);
     [[nodiscard]] std::vector<HistoryEntry> history(const std::string& bind);
 
-    // Validates every bind's models and steps (also done by run()); throws ModelError.
+    // Validates every bind's models and steps (run() does it before any change);
+    // throws ModelError. Call it in a test to catch mistakes without a database.
     void validate() const;
 
     [[nodiscard]] std::vector<std::string> binds() const;

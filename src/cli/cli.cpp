@@ -229,6 +229,14 @@ Upgrader sql_file_upgrader(const GlobalOptions& o, const Environment& env)
     Upgrader up;
     for (auto& [bind, steps] : migrations) {
         auto url = env.urls.find(bind);
+        if (url == env.urls.end() && o.command == "sql") {
+            // Offline SQL needs no database: --dialect names the engine, nothing connects.
+            auto b = up.bind(bind, defer_connect("sqlite::memory:"), Schema{});
+            b.without_models();
+            for (auto& s : steps)
+                b.add(std::move(s));
+            continue;
+        }
         if (url == env.urls.end())
             throw ConfigError("bind '" + bind + "' (" + (std::filesystem::path(o.dir) / bind).string() +
                               ") has no URL: give --bind " + bind + "=URL, " + env_var_for(bind) +
@@ -339,67 +347,88 @@ int dispatch(const std::vector<std::string>& words, const UpgraderFactory* make,
 
 }  // namespace
 
+namespace {
+
+// One global option at words[i] (moving i past its value); false when words[i]
+// is not one. -h/--help and --version are the caller's.
+bool take_global_option(const std::vector<std::string>& words, std::size_t& i, GlobalOptions& o)
+{
+    const std::string& w = words[i];
+    std::string flag = w, inline_value;
+    bool has_inline = false;
+    if (auto eq = w.find('='); w.starts_with("--") && eq != std::string::npos) {
+        flag = w.substr(0, eq);
+        inline_value = w.substr(eq + 1);
+        has_inline = true;
+    }
+    auto take = [&](const std::string& f) {
+        if (has_inline)
+            return inline_value;
+        if (i + 1 >= words.size())
+            throw UsageError(f + " needs a value (see --help)");
+        return words[++i];
+    };
+    if (flag == "--dir")
+        o.dir = take(flag);
+    else if (flag == "--json" && !has_inline)
+        o.json = true;
+    else if (flag == "--config")
+        o.config_file = take(flag);
+    else if (flag == "--env")
+        o.env = take(flag);
+    else if (flag == "--bind") {
+        auto spec = take(flag);
+        auto eq = spec.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw UsageError("--bind takes NAME=URL, not '" + mask_passwords(spec) + "'");
+        o.binds.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
+    } else if (flag == "--only")
+        o.only.push_back(take(flag));
+    else if (flag == "--lock-timeout") {
+        auto text = take(flag);
+        long long seconds = 0;
+        auto r = std::from_chars(text.data(), text.data() + text.size(), seconds);
+        if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || seconds <= 0)
+            throw UsageError("--lock-timeout takes whole seconds > 0, not '" + text + "'");
+        o.lock_timeout_s = seconds;
+    } else if (flag == "--scratch-url")
+        o.scratch_url = take(flag);
+    else if (w == "-v" || w == "--verbose")
+        o.verbosity = 1;
+    else if (w == "-q" || w == "--quiet")
+        o.verbosity = -1;
+    else
+        return false;
+    return true;
+}
+
+}  // namespace
+
 GlobalOptions parse_global(const std::vector<std::string>& words)
 {
     GlobalOptions o;
     std::size_t i = 0;
-    auto value = [&](const std::string& flag) -> std::string {
-        if (i + 1 >= words.size())
-            throw UsageError(flag + " needs a value (see --help)");
-        return words[++i];
-    };
     for (; i < words.size(); ++i) {
         const std::string& w = words[i];
-        std::string flag = w, inline_value;
-        bool has_inline = false;
-        if (auto eq = w.find('='); w.starts_with("--") && eq != std::string::npos) {
-            flag = w.substr(0, eq);
-            inline_value = w.substr(eq + 1);
-            has_inline = true;
-        }
-        auto take = [&](const std::string& f) { return has_inline ? inline_value : value(f); };
-        if (flag == "--dir")
-            o.dir = take(flag);
-        else if (flag == "--json" && !has_inline)
-            o.json = true;
-        else if (flag == "--config")
-            o.config_file = take(flag);
-        else if (flag == "--env")
-            o.env = take(flag);
-        else if (flag == "--bind") {
-            auto spec = take(flag);
-            auto eq = spec.find('=');
-            if (eq == std::string::npos || eq == 0)
-                throw UsageError("--bind takes NAME=URL, not '" + mask_passwords(spec) + "'");
-            o.binds.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
-        } else if (flag == "--only")
-            o.only.push_back(take(flag));
-        else if (flag == "--lock-timeout") {
-            auto text = take(flag);
-            long long seconds = 0;
-            auto r = std::from_chars(text.data(), text.data() + text.size(), seconds);
-            if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || seconds <= 0)
-                throw UsageError("--lock-timeout takes whole seconds > 0, not '" + text + "'");
-            o.lock_timeout_s = seconds;
-        } else if (flag == "--scratch-url")
-            o.scratch_url = take(flag);
-        else if (w == "-v" || w == "--verbose")
-            o.verbosity = 1;
-        else if (w == "-q" || w == "--quiet")
-            o.verbosity = -1;
-        else if (w == "-h" || w == "--help")
+        if (take_global_option(words, i, o))
+            continue;
+        if (w == "-h" || w == "--help")
             o.help = true;
         else if (w == "--version") {
             o.command = "--version";
             return o;
         } else if (w.starts_with("-"))
-            throw UsageError("unknown global option '" + w + "' (global options come before the command; see --help)");
+            throw UsageError("unknown option '" + w + "' (see --help)");
         else
             break;
     }
     if (i < words.size()) {
         o.command = words[i++];
-        o.args.assign(words.begin() + static_cast<std::ptrdiff_t>(i), words.end());
+        // Global options may also follow the command (`status --json`); the rest
+        // are the command's own.
+        for (; i < words.size(); ++i)
+            if (!take_global_option(words, i, o))
+                o.args.push_back(words[i]);
     }
     return o;
 }

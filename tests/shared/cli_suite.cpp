@@ -114,6 +114,25 @@ TEST_P(CliSuite, OfflineSqlBuildsADatabaseAtTheRightVersion)
     EXPECT_NE(down.out.find("'reverted'"), std::string::npos);
 }
 
+TEST_P(CliSuite, GlobalOptionsAlsoFollowTheCommandAndSqlNeedsNoUrl)
+{
+    // `status --json --bind ...` as people type it.
+    auto r = run_cli({"status", "--json", "--dir", dir_path_, "--bind=app=" + url_});
+    auto j = json_of(r);
+    EXPECT_EQ(j["format"], "strata.status/1");
+    EXPECT_EQ(j["binds"][0]["head"], 5);
+    // Offline SQL of a SQL-file project: no URL at all.
+    const std::string dialect = sqlite() ? "sqlite" : "postgresql";
+    auto offline = run_cli({"--dir", dir_path_, "sql", "--from", "0", "--to", "2", "--dialect", dialect});
+    ASSERT_EQ(offline.exit_code, 0) << offline.err;
+    EXPECT_NE(offline.out.find("ALTER TABLE users ADD COLUMN name TEXT"), std::string::npos);
+    // Other commands still name the missing URL.
+    auto status = run_cli({"--dir", dir_path_, "status"});
+    EXPECT_EQ(status.exit_code, 2);
+    EXPECT_NE(status.err.find("bind 'app'"), std::string::npos) << status.err;
+    EXPECT_NE(status.err.find("--bind app=URL"), std::string::npos) << status.err;
+}
+
 TEST_P(CliSuite, DryRunPrintsAndChangesNothing)
 {
     auto r = strata({"upgrade", "--dry-run"});
@@ -243,7 +262,7 @@ TEST_P(CliSuite, BadInputExitsTwoAndAppliesNothing)
         EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
     };
     expect_usage({"frobnicate"}, "unknown command 'frobnicate'");
-    expect_usage({"--frob", "status"}, "unknown global option '--frob'");
+    expect_usage({"--frob", "status"}, "unknown option '--frob'");
     expect_usage({"--only", "nope", "status"}, "unknown bind 'nope' in --only");
     expect_usage({"upgrade", "--to", "three"}, "--to takes a version number");
     expect_usage({"upgrade", "--bogus"}, "unknown option '--bogus' for upgrade");
