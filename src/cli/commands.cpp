@@ -459,6 +459,13 @@ int cmd_create(Context& c)
     return ok;
 }
 
+ConnectOptions read_only()
+{
+    ConnectOptions o;
+    o.read_only = true;
+    return o;
+}
+
 int cmd_inspect(Context& c)
 {
     Args a(c.options.args, {"--format"}, {}, "inspect");
@@ -468,7 +475,7 @@ int cmd_inspect(Context& c)
     const std::string format = a.value("--format").value_or(c.output.json() ? "json" : "sql");
     if (format != "json" && format != "sql" && format != "mermaid")
         throw UsageError("unknown format '" + format + "': use json, sql or mermaid");
-    auto db = connect(a.positional().front());
+    auto db = connect(a.positional().front(), read_only());  // a missing SQLite file is an error, not created
     auto schema = db.inspect();
     if (format == "json")
         c.output.out() << to_json(schema) << "\n";
@@ -486,8 +493,8 @@ int cmd_diff(Context& c)
         throw UsageError("diff needs two database URLs");
     CompareOptions options;
     options.exclude_tables = a.values("--exclude");
-    auto first = connect(a.positional()[0]);
-    auto second = connect(a.positional()[1]);
+    auto first = connect(a.positional()[0], read_only());
+    auto second = connect(a.positional()[1], read_only());
     // Object bodies compare only between the same engine (PostgreSQL re-renders them).
     options.object_definitions = first.dialect().name() == second.dialect().name();
     auto schemas = inspect_all({&first.session(), &second.session()});

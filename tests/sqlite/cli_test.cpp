@@ -115,3 +115,16 @@ TEST(SqliteCli, MissingReadOnlyFileExitsOne)
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
 }
+
+TEST(SqliteCli, InspectAndDiffNeverCreateAFile)
+{
+    TempDir dir;
+    auto present = created(dir, "a.db");
+    for (const auto& args : std::vector<std::vector<std::string>>{{"inspect", dir.sqlite_url("absent.db")},
+                                                                  {"diff", present, dir.sqlite_url("absent.db")}}) {
+        auto r = run_cli(args);
+        EXPECT_EQ(r.exit_code, 1) << args[0];
+        EXPECT_NE(r.err.find("absent.db' does not exist"), std::string::npos) << r.err;
+        EXPECT_FALSE(std::filesystem::exists(dir.path() / "absent.db")) << args[0];
+    }
+}
