@@ -5,7 +5,6 @@
 #include <strata/cli.hpp>
 #include <strata/strata.hpp>
 
-#include <algorithm>
 
 #include <iostream>
 
@@ -43,13 +42,16 @@ strata::Upgrader make_upgrader(const std::string& url)
 
 int main(int argc, char** argv)
 {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    const std::string url = !args.empty() && args[0] != "db" ? args[0] : "sqlite:minimal.db";
-    if (auto db = std::find(args.begin(), args.end(), "db"); db != args.end())
-        return strata::cli::run({db + 1, args.end()}, [&](const strata::cli::Environment&) { return make_upgrader(url); },
-                                strata::cli::Config{}, "minimal-demo db");
+    int first = 1;  // argv[first]: "db" or nothing
+    std::string url = "sqlite:minimal.db";
+    if (argc > 1 && std::string(argv[1]) != "db") {
+        url = argv[1];
+        first = 2;
+    }
     try {
         auto up = make_upgrader(url);
+        if (argc > first && std::string(argv[first]) == "db")
+            return strata::cli::main(argc - first, argv + first, up, "minimal-demo db");
         for (const auto& b : up.run().binds)
             std::cout << b.bind << ": " << b.action << " at version " << b.to << "\n";
         return 0;

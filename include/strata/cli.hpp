@@ -59,7 +59,13 @@ using UpgraderFactory = std::function<Upgrader(const Environment&)>;
 // `strata [global options] <command> [arguments]`.
 int main(int argc, char** argv);
 
-// An application's embedded commands: `args` are the words after the
+// The commands embedded in an application that has built its upgrader: argv as
+// main() gets it (argv[0] names the program in help, unless `program` does), so
+// `myapp db status` is `strata::cli::main(argc - 1, argv + 1, upgrader, "myapp db")`.
+// The binds are the upgrader's: --bind and --env do not apply.
+int main(int argc, char** argv, Upgrader& upgrader, const std::string& program = {});
+
+// An application's embedded commands, built per environment: `args` are the words after the
 // application's own (the global options and the command), `defaults` the
 // application's configuration, `program` how to name it in help ("myapp db").
 int run(const std::vector<std::string>& args, const UpgraderFactory& make, const Config& defaults = {},

@@ -271,7 +271,7 @@ Command command_named(const std::string& name)
 }
 
 int dispatch(const std::vector<std::string>& words, const UpgraderFactory* make, const Config& defaults,
-             const std::string& program)
+             const std::string& program, Upgrader* given)
 {
     GlobalOptions options;
     try {
@@ -304,20 +304,26 @@ int dispatch(const std::vector<std::string>& words, const UpgraderFactory* make,
         std::cout << help_of(options.command, program);
         return ok;
     }
-    Context context{options, output, program, nullptr, {}, {}};
+    Context context{options, output, program, nullptr, nullptr, {}, {}};
     try {
         Config config;
         auto env = resolve_environment(options, defaults, config);
         context.run_options = run_options_of(options, config);
         if (needs_binds(options.command)) {
-            if (make) {
-                context.upgrader = std::make_unique<Upgrader>((*make)(env));
+            if (given) {
+                if (!options.binds.empty() || !options.env.empty())
+                    throw UsageError("this program's databases are set up in its code: --bind and --env do not apply");
+                context.upgrader = given;
+            } else if (make) {
+                context.owned = std::make_unique<Upgrader>((*make)(env));
             } else if (!options.dir.empty()) {
-                context.upgrader = std::make_unique<Upgrader>(sql_file_upgrader(options, env));
+                context.owned = std::make_unique<Upgrader>(sql_file_upgrader(options, env));
             } else {
                 throw UsageError(options.command + " needs binds: give --dir DIR (migrations/<bind>/NNNN_name.sql) "
                                                    "with --bind NAME=URL or --config FILE");
             }
+            if (context.owned)
+                context.upgrader = context.owned.get();
             for (const auto& name : options.only) {
                 const auto all = context.upgrader->binds();
                 if (std::find(all.begin(), all.end(), name) == all.end())
@@ -622,12 +628,21 @@ int exit_code(const Error& error)
 int main(int argc, char** argv)
 {
     std::vector<std::string> words(argv + 1, argv + argc);
-    return detail::dispatch(words, nullptr, Config{}, "strata");
+    return detail::dispatch(words, nullptr, Config{}, "strata", nullptr);
+}
+
+int main(int argc, char** argv, Upgrader& upgrader, const std::string& program)
+{
+    std::vector<std::string> words(argv + 1, argv + argc);
+    std::string name = program;
+    if (name.empty())
+        name = argc > 0 ? std::filesystem::path(argv[0]).filename().string() : "app";
+    return detail::dispatch(words, nullptr, Config{}, name, &upgrader);
 }
 
 int run(const std::vector<std::string>& args, const UpgraderFactory& make, const Config& defaults, const std::string& program)
 {
-    return detail::dispatch(args, &make, defaults, program);
+    return detail::dispatch(args, &make, defaults, program, nullptr);
 }
 
 }  // namespace strata::cli

@@ -66,7 +66,8 @@ struct Context {
     GlobalOptions options;
     Output& output;
     std::string program;
-    std::unique_ptr<Upgrader> upgrader;  // null when the command needs no binds
+    Upgrader* upgrader = nullptr;        // null when the command needs no binds
+    std::unique_ptr<Upgrader> owned;     // the upgrader when the CLI built it
     RunOptions run_options;
     std::vector<std::string> selected;   // binds after --only
 };

@@ -391,4 +391,33 @@ TEST_P(CliSuite, EmbeddedCommandsOfAnApplication)
     EXPECT_NE(sql.out.find("ALTER TABLE \"access\" ADD COLUMN \"response_time\" integer"), std::string::npos);
 }
 
+TEST_P(CliSuite, CommandsOfAProgramThatBuiltItsUpgrader)
+{
+    // examples/minimal hands its upgrader to strata::cli::main.
+    const std::string minimal = fs::path(STRATA_CLI_PATH).parent_path() / "minimal-demo";
+    const auto url = new_url();
+    auto status = run_program(minimal, {url, "db", "status", "--json"});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    auto j = json::parse(status.out);
+    EXPECT_EQ(j["binds"][0]["state"], "fresh");
+    EXPECT_EQ(j["binds"][0]["head"], 2);
+    auto started = run_program(minimal, {url});
+    ASSERT_EQ(started.exit_code, 0) << started.err;
+    EXPECT_NE(started.out.find("app: fresh at version 2"), std::string::npos) << started.out;
+    EXPECT_EQ(run_program(minimal, {url}).out, "app: up_to_date at version 2\n");
+    auto verified = run_program(minimal, {url, "db", "verify"});
+    EXPECT_EQ(verified.exit_code, 0) << verified.err << verified.out;
+    auto history = run_program(minimal, {url, "db", "--json", "history"});
+    ASSERT_EQ(history.exit_code, 0) << history.err;
+    auto h = json::parse(history.out);
+    ASSERT_EQ(h["binds"][0]["entries"].size(), 3u);  // steps 1 and 2 skipped, the fresh row
+    EXPECT_EQ(h["binds"][0]["entries"][2]["kind"], "fresh");
+    auto bound = run_program(minimal, {url, "db", "--bind", "app=sqlite:other.db", "status"});
+    EXPECT_EQ(bound.exit_code, 2);
+    EXPECT_NE(bound.err.find("--bind and --env do not apply"), std::string::npos) << bound.err;
+    auto help = run_program(minimal, {url, "db", "--help"});
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_NE(help.out.find("minimal-demo db"), std::string::npos);
+}
+
 }  // namespace strata::test
