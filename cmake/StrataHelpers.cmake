@@ -9,8 +9,15 @@ function(strata_target_defaults target)
                            -Wnon-virtual-dtor -Wno-missing-field-initializers)
   endif()
   if(STRATA_SANITIZE)
-    target_compile_options(${target} PRIVATE -fsanitize=address,undefined
+    # No vptr check: SOCI's libraries do not export the typeinfo of their backend classes.
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize=vptr
                            -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  endif()
+  if(STRATA_FUZZ)
+    # Coverage for libFuzzer in every strata target; the fuzz targets link the fuzzer.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr
+                           -fno-omit-frame-pointer)
     target_link_options(${target} PUBLIC -fsanitize=address,undefined)
   endif()
 endfunction()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what strata needs to build (and, with --server, a PostgreSQL server
-# for the tests) from Debian's archive. Fast when everything is present.
+# Installs what strata needs to build from Debian's archive (with --server, a
+# PostgreSQL server for the tests; with --fuzz, clang and libFuzzer). Fast when
+# everything is present.
 set -euo pipefail
 
 packages=(cmake g++ ninja-build pkg-config libsoci-dev libboost-dev libsqlite3-dev libpq-dev
@@ -8,7 +9,8 @@ packages=(cmake g++ ninja-build pkg-config libsoci-dev libboost-dev libsqlite3-d
 for arg in "$@"; do
   case "$arg" in
     --server) packages+=(postgresql) ;;
-    *) echo "deps.sh: unknown option '$arg' (use --server)" >&2; exit 2 ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "deps.sh: unknown option '$arg' (use --server or --fuzz)" >&2; exit 2 ;;
   esac
 done
 

@@ -386,7 +386,7 @@ std::string to_text(const Difference& d, std::string_view a_label, std::string_v
 
 std::string to_json(const std::vector<Difference>& differences)
 {
-    return detail::differences_json(differences).dump();
+    return detail::dump_json(detail::differences_json(differences));
 }
 
 }  // namespace strata

@@ -102,7 +102,12 @@ Value value_from_json(const json& j)
             b.push_back(static_cast<std::byte>(std::stoi(h.substr(i, 2), nullptr, 16)));
         return b;
     }
-    throw ConfigError("cannot read value " + j.dump());
+    throw ConfigError("cannot read value " + dump_json(j));
+}
+
+std::string dump_json(const json& j, int indent)
+{
+    return j.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 json column_json(const Column& c)
@@ -294,7 +299,7 @@ std::string to_json(const Schema& schema)
     auto j = detail::schema_json(schema);
     nlohmann::json out{{"format", "strata.inspect/1"}};
     out.update(j);
-    return out.dump(2);
+    return detail::dump_json(out, 2);
 }
 
 Schema schema_from_json(std::string_view text)

@@ -19,4 +19,8 @@ nlohmann::json schema_json(const Schema& schema);
 Schema schema_from_json(const nlohmann::json& j);
 nlohmann::json differences_json(const std::vector<Difference>& differences);
 
+// Text of j; names read from a database may hold bytes that are not UTF-8,
+// which print as U+FFFD instead of failing the whole output.
+std::string dump_json(const nlohmann::json& j, int indent = -1);
+
 }  // namespace strata::detail

@@ -61,10 +61,11 @@ void check_statements(const fs::path& file, const std::string& whole, std::size_
         bad_file(file, split.error, detail::line_of(whole, section_offset + split.error_offset));
 }
 
-Step parse_file(const fs::path& file)
+}  // namespace
+
+Step parse_sql_migration(const fs::path& file, const std::string& text)
 {
     auto [version, description] = parse_name(file);
-    const std::string text = read_text(file);
     // Sections by marker lines; what comes before `-- up` may only be comments.
     std::size_t up_begin = std::string::npos, down_begin = std::string::npos, up_end = text.size();
     bool no_transaction = false;
@@ -123,8 +124,6 @@ Step parse_file(const fs::path& file)
     return step;
 }
 
-}  // namespace
-
 std::vector<Step> load_sql_steps(const fs::path& directory)
 {
     if (!fs::is_directory(directory))
@@ -145,7 +144,7 @@ std::vector<Step> load_sql_steps(const fs::path& directory)
         if (version != static_cast<long long>(i) + 1)
             bad_file(path, "step " + std::to_string(version) + " follows step " + std::to_string(i) +
                                ": numbers must run 1, 2, 3, ... without gaps");
-        steps.push_back(parse_file(path));
+        steps.push_back(parse_sql_migration(path, read_text(path)));
     }
     return steps;
 }

@@ -17,6 +17,10 @@ namespace strata {
 // or a `-- strata: no-transaction` file with more than one statement.
 [[nodiscard]] std::vector<Step> load_sql_steps(const std::filesystem::path& bind_directory);
 
+// One migration file's text as a step: its number and description come from the
+// file's name. Throws ConfigError naming the file and line, as load_sql_steps.
+[[nodiscard]] Step parse_sql_migration(const std::filesystem::path& file, const std::string& text);
+
 // Every bind under `root` (one subdirectory each), by bind name.
 [[nodiscard]] std::map<std::string, std::vector<Step>> load_sql_migrations(const std::filesystem::path& root);
 

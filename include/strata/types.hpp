@@ -146,11 +146,17 @@ inline constexpr bool is_nullable_member_v = detail::is_optional<T>::value;
 template <class T>
 struct value_traits;
 
+namespace detail {
+[[noreturn]] void throw_value_mismatch(const Value& v, const char* wanted);
+std::int64_t value_as_int(const Value& v);
+double value_as_double(const Value& v);
+}  // namespace detail
+
 template <class T>
     requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
 struct value_traits<T> {
     static Value to(const T& v) { return static_cast<std::int64_t>(v); }
-    static T from(const Value& v);
+    static T from(const Value& v) { return static_cast<T>(detail::value_as_int(v)); }
 };
 template <> struct value_traits<bool> {
     static Value to(bool v) { return v; }
@@ -160,7 +166,7 @@ template <class T>
     requires std::is_floating_point_v<T>
 struct value_traits<T> {
     static Value to(const T& v) { return static_cast<double>(v); }
-    static T from(const Value& v);
+    static T from(const Value& v) { return static_cast<T>(detail::value_as_double(v)); }
 };
 template <> struct value_traits<std::string> {
     static Value to(const std::string& v) { return v; }
@@ -196,25 +202,5 @@ struct value_traits<std::optional<T>> {
         return value_traits<T>::from(v);
     }
 };
-
-namespace detail {
-[[noreturn]] void throw_value_mismatch(const Value& v, const char* wanted);
-std::int64_t value_as_int(const Value& v);
-double value_as_double(const Value& v);
-}  // namespace detail
-
-template <class T>
-    requires std::is_integral_v<T> && (!std::is_same_v<T, bool>)
-T value_traits<T>::from(const Value& v)
-{
-    return static_cast<T>(detail::value_as_int(v));
-}
-
-template <class T>
-    requires std::is_floating_point_v<T>
-T value_traits<T>::from(const Value& v)
-{
-    return static_cast<T>(detail::value_as_double(v));
-}
 
 }  // namespace strata

@@ -1,6 +1,7 @@
 // The command line: global options, configuration, output, dispatch, exit codes.
 #include "cli_internal.hpp"
 
+#include "json_output.hpp"
 #include "log.hpp"
 #include "strata/database.hpp"
 #include "strata/errors.hpp"
@@ -29,7 +30,7 @@ Config Config::parse(const std::string& text, const std::string& origin)
     json j;
     try {
         j = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a number too large
         throw ConfigError("configuration " + origin + " is not valid JSON: " + e.what());
     }
     auto bad = [&](const std::string& why) { throw ConfigError("configuration " + origin + ": " + why); };
@@ -484,7 +485,7 @@ void Output::progress(const StepEvent& e)
 
 void Output::print_json(const nlohmann::json& j)
 {
-    std::cout << j.dump(2) << "\n";
+    std::cout << strata::detail::dump_json(j, 2) << "\n";
 }
 
 Args::Args(const std::vector<std::string>& words, const std::vector<std::string>& with_value,

@@ -317,6 +317,11 @@ TEST_P(CliSuite, ConfigFileEnvironmentsAndOverrides)
     auto malformed = run_cli({"--dir", dir_path_, "--config", config, "status"});
     EXPECT_EQ(malformed.exit_code, 2);
     EXPECT_NE(malformed.err.find("environment \"dev\" needs \"binds\""), std::string::npos) << malformed.err;
+    // A number no double holds is a JSON error too (found by fuzz_config).
+    std::ofstream(config) << R"({"options": {"lock_timeout_s": 1e99999}})";
+    auto overflow = run_cli({"--dir", dir_path_, "--config", config, "status"});
+    EXPECT_EQ(overflow.exit_code, 2);
+    EXPECT_NE(overflow.err.find("is not valid JSON"), std::string::npos) << overflow.err;
 }
 
 TEST_P(CliSuite, HelpForEveryCommand)

@@ -1,60 +1,16 @@
 // The upgrader tests, one body per behaviour, run on each engine.
 #include "upgrader_suite.hpp"
 
-#include "history.hpp"
 #include "sql_tokenizer.hpp"
 #include "text.hpp"
 
 #include "strata/errors.hpp"
 #include "strata/inspect.hpp"
 
-#include <csignal>
-#include <map>
 
 namespace strata::test {
 
-void UpgraderSuite::SetUp()
-{
-    if (GetParam() == Engine::postgresql) {
-        if (auto why = pg_unavailable()) {
-            const char* require = std::getenv("STRATA_REQUIRE_PG");
-            if (require && std::string(require) == "1")
-                FAIL() << *why << " (STRATA_REQUIRE_PG=1: the PostgreSQL tests must run)";
-            GTEST_SKIP() << *why;
-        }
-        server_url_ = std::getenv("STRATA_TEST_PG_URL");
-    }
-}
-
-std::string UpgraderSuite::new_url()
-{
-    if (sqlite())
-        return dir_.sqlite_url("db" + std::to_string(files_++) + ".db");
-    schemas_.push_back(std::make_unique<PgSchema>(server_url_));
-    return schemas_.back()->url();
-}
-
-std::string engine_name(const ::testing::TestParamInfo<Engine>& info)
-{
-    return info.param == Engine::sqlite ? "sqlite" : "postgresql";
-}
-
 namespace {
-
-RunOptions quiet()
-{
-    RunOptions o;
-    o.sqlite_backups = 0;
-    o.lock_timeout = std::chrono::seconds(60);
-    return o;
-}
-
-BindReport run_history(const std::string& url, RunOptions options = quiet(), HistoryOptions history = {})
-{
-    Upgrader up;
-    declare_history(up, "app", connect(url), history);
-    return up.run("app", options);
-}
 
 // Schema and seed data of a database, comparable between databases of one engine.
 struct Image {
@@ -79,24 +35,6 @@ std::string differences(const Image& a, const Image& b)
     if (a.settings != b.settings)
         out += "setting rows differ: " + std::to_string(a.settings.size()) + " vs " + std::to_string(b.settings.size()) + "\n";
     return out;
-}
-
-std::map<long long, int> kinds_per_version(const std::string& url, const std::string& kind)
-{
-    Upgrader up;
-    declare_history(up, "app", connect(url));
-    std::map<long long, int> out;
-    for (const auto& e : up.history("app"))
-        if (e.kind == kind)
-            ++out[e.version];
-    return out;
-}
-
-std::vector<std::string> worker_args(const std::string& url, std::vector<std::string> more = {})
-{
-    std::vector<std::string> args{"--url", url};
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
 }
 
 }  // namespace
@@ -281,93 +219,6 @@ TEST_P(UpgraderSuite, FailingStepRollsBackAndAFixedRerunCompletes)
     EXPECT_EQ(report.to, 11);
     auto db = connect(url);
     EXPECT_EQ(count_rows(db, "audit_log"), 1);
-}
-
-TEST_P(UpgraderSuite, SixteenProcessesApplyEveryStepExactlyOnce)
-{
-    auto url = new_url();
-    {
-        auto at_one = quiet();
-        at_one.replay = true;
-        at_one.target = 1;
-        run_history(url, at_one);
-    }
-    std::vector<Child> children;
-    for (int i = 0; i < 16; ++i)
-        children.push_back(spawn_program(STRATA_TEST_WORKER_PATH, worker_args(url)));
-    int upgraded = 0;
-    for (auto& c : children) {
-        auto r = wait_program(c);
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-        upgraded += r.out.find("ok upgraded 10") != std::string::npos ? 1 : 0;
-    }
-    EXPECT_GE(upgraded, 1);
-    auto applied = kinds_per_version(url, "applied");
-    for (long long v = 2; v <= 10; ++v)
-        EXPECT_EQ(applied[v], 1) << "version " << v;
-    auto db = connect(url);
-    EXPECT_EQ(count_rows(db, "setting"), 2);  // the data step ran once
-    EXPECT_EQ(count_rows(db, "strata_version"), 10);
-}
-
-TEST_P(UpgraderSuite, SixteenProcessesSetUpAnEmptyBindOnce)
-{
-    auto url = new_url();
-    std::vector<Child> children;
-    for (int i = 0; i < 16; ++i)
-        children.push_back(spawn_program(STRATA_TEST_WORKER_PATH, worker_args(url)));
-    for (auto& c : children) {
-        auto r = wait_program(c);
-        EXPECT_EQ(r.exit_code, 0) << r.err;
-    }
-    EXPECT_EQ(kinds_per_version(url, "fresh")[10], 1);
-    auto db = connect(url);
-    EXPECT_EQ(count_rows(db, "setting"), 2);
-}
-
-TEST_P(UpgraderSuite, ProcessKilledMidStepLeavesNothingBehind)
-{
-    auto url = new_url();
-    run_history(url);
-    auto marker = (dir_.path() / "started").string();
-    auto child = spawn_program(STRATA_TEST_WORKER_PATH,
-                               worker_args(url, {"--step-sleep-ms", "60000", "--marker", marker}));
-    ASSERT_TRUE(wait_for_file(marker, 20000)) << "the long step never started";
-    kill(child.pid, SIGKILL);
-    EXPECT_EQ(wait_program(child).exit_code, 128 + SIGKILL);
-    // The next start completes the step at once: no lock or half-applied step is left.
-    auto start = std::chrono::steady_clock::now();
-    auto report = run_history(url, [] {
-        auto o = quiet();
-        o.lock_timeout = std::chrono::seconds(20);
-        return o;
-    }(), HistoryOptions{.step_sleep_ms = 1});
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
-    EXPECT_EQ(report.from, 10);
-    EXPECT_EQ(report.to, 11);
-    auto db = connect(url);
-    EXPECT_EQ(count_rows(db, "audit_log"), 1);
-    EXPECT_EQ(kinds_per_version(url, "applied")[11], 1);
-}
-
-TEST_P(UpgraderSuite, CrashInsideFreshSetupLeavesAnEmptyBind)
-{
-    auto url = new_url();
-    auto marker = (dir_.path() / "fresh-started").string();
-    auto child = spawn_program(STRATA_TEST_WORKER_PATH,
-                               worker_args(url, {"--fresh-sleep-ms", "60000", "--marker", marker}));
-    ASSERT_TRUE(wait_for_file(marker, 20000)) << "the fresh setup never reached its seed step";
-    kill(child.pid, SIGKILL);
-    wait_program(child);
-    {
-        auto db = connect(url);
-        EXPECT_TRUE(db.inspect().tables.empty());
-        EXPECT_FALSE(db.dialect().table_exists(db.session(), "strata_version"));
-    }
-    auto report = run_history(url);
-    EXPECT_EQ(report.action, "fresh");
-    auto db = connect(url);
-    EXPECT_EQ(count_rows(db, "setting"), 2);
 }
 
 TEST_P(UpgraderSuite, NewerDatabaseIsRefused)

@@ -2,6 +2,7 @@
 // the real PostgreSQL (each test executable instantiates its own engine).
 #pragma once
 
+#include "history.hpp"
 #include "test_support.hpp"
 
 #include "strata/upgrader.hpp"
@@ -10,7 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
-
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,18 @@ private:
     std::vector<std::unique_ptr<PgSchema>> schemas_;
     int files_ = 0;
 };
+
+// Concurrency and crash tests (label `reliability`), on the same fixture.
+class ReliabilitySuite : public UpgraderSuite {};
+
+// Options for test runs: no backups, a generous lock wait.
+RunOptions quiet();
+// Runs the test history (support/history.hpp) on the bind `app` at url.
+BindReport run_history(const std::string& url, RunOptions options = quiet(), HistoryOptions history = {});
+// How many strata_version rows of the kind each version has.
+std::map<long long, int> kinds_per_version(const std::string& url, const std::string& kind);
+// Arguments of strata-test-worker for url.
+std::vector<std::string> worker_args(const std::string& url, std::vector<std::string> more = {});
 
 // The command-line tests: SQL-file migrations in a temporary directory, run
 // through the real binaries.

@@ -31,6 +31,15 @@ TEST(InspectFormat, BadJsonNamesTheProblem)
     }
 }
 
+// SQLite stores whatever bytes a CREATE statement held; found by fuzz.sqlite_schema.
+TEST(InspectFormat, JsonOfNamesThatAreNotUtf8ShowsReplacementCharacters)
+{
+    Schema s;
+    s.table("t\x8d").column<std::int64_t>("id").primary_key();
+    auto j = nlohmann::json::parse(to_json(s));
+    EXPECT_EQ(j["tables"][0]["name"], "t\xef\xbf\xbd");
+}
+
 TEST(InspectFormat, MermaidHasEntitiesKeysAndRelations)
 {
     Schema s;

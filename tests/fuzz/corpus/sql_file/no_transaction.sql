@@ -1,0 +1,5 @@
+-- strata: no-transaction
+-- up
+CREATE INDEX CONCURRENTLY ix_users_email ON users (email);
+-- down
+DROP INDEX CONCURRENTLY ix_users_email;

@@ -1,0 +1,1 @@
+((price)::numeric > (0)::numeric) AND status = ANY (ARRAY['a'::text, 'b'::text]) AND name ~~ 'x%'

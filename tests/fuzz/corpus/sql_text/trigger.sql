@@ -1,0 +1,5 @@
+CREATE TRIGGER t AFTER INSERT ON a BEGIN
+  UPDATE b SET n = n + 1; -- count
+  INSERT INTO log VALUES ('it''s; here');
+END;
+SELECT 1;
