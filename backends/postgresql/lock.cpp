@@ -20,7 +20,7 @@ public:
     ~AdvisoryLock() override
     {
         try {
-            session_.query("SELECT pg_advisory_unlock(?)", {key_});
+            (void)session_.query("SELECT pg_advisory_unlock(?)", {key_});
         } catch (const std::exception& e) {
             // The connection is gone, and the lock with it.
             detail::logger().debug("advisory unlock: {}", e.what());
@@ -57,7 +57,7 @@ std::unique_ptr<MigrationLock> PostgresqlDialect::advisory_lock(Session& session
     const std::string name = "strata:" + std::get<std::string>(rows.rows[0][0]) + ":" + schema;
     const auto key = static_cast<std::int64_t>(detail::fnv1a64(name));
     try {
-        session.query("SELECT pg_advisory_lock(?)", {key});
+        (void)session.query("SELECT pg_advisory_lock(?)", {key});
     } catch (const DatabaseError& e) {
         if (e.kind() != DatabaseErrorKind::lock_timeout)
             throw;

@@ -46,9 +46,10 @@ class SqliteSession final : public Session {
 public:
     SqliteSession(const Url& url, const ConnectOptions& options) : url_(url)
     {
-        std::string path = url.memory ? ":memory:" : url.path;
-        const bool read_only = url.read_only() || options.read_only;
-        if (!url.memory && (read_only || url.param("mode") == "rw") && !std::filesystem::exists(path))
+        const bool absent = !url.memory && options.missing_file_is_empty && !std::filesystem::exists(url.path);
+        std::string path = url.memory || absent ? ":memory:" : url.path;
+        const bool read_only = (url.read_only() || options.read_only) && !absent;
+        if (!url.memory && !absent && (read_only || url.param("mode") == "rw") && !std::filesystem::exists(path))
             throw DatabaseError(DatabaseErrorKind::connection,
                                 "SQLite file '" + path + "' does not exist (the URL opens it " +
                                     (read_only ? "read-only" : "without creating it") + ")");

@@ -65,6 +65,9 @@ public:
 struct ConnectOptions {
     std::chrono::milliseconds busy_timeout{60'000};  // SQLite: wait for a locked file
     bool read_only = false;
+    // SQLite: a file that does not exist reads as an empty database and is not
+    // created (for commands that only look, such as status and history).
+    bool missing_file_is_empty = false;
 };
 
 class Dialect {

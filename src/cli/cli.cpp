@@ -223,6 +223,17 @@ RunOptions run_options_of(const GlobalOptions& o, const Config& config)
     return r;
 }
 
+// Commands that only look neither create a SQLite file nor write to one.
+ConnectOptions connect_options_for(const std::string& command)
+{
+    ConnectOptions options;
+    if (command == "status" || command == "history" || command == "check") {
+        options.read_only = true;
+        options.missing_file_is_empty = true;
+    }
+    return options;
+}
+
 // The generic tool's binds: one per migrations/<bind>/ directory, URLs from the environment.
 Upgrader sql_file_upgrader(const GlobalOptions& o, const Environment& env)
 {
@@ -242,7 +253,7 @@ Upgrader sql_file_upgrader(const GlobalOptions& o, const Environment& env)
             throw ConfigError("bind '" + bind + "' (" + (std::filesystem::path(o.dir) / bind).string() +
                               ") has no URL: give --bind " + bind + "=URL, " + env_var_for(bind) +
                               ", or an environment in --config");
-        auto b = up.bind(bind, defer_connect(url->second), Schema{});
+        auto b = up.bind(bind, defer_connect(url->second, connect_options_for(o.command)), Schema{});
         b.without_models();
         for (auto& s : steps)
             b.add(std::move(s));

@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 using namespace strata;
 using namespace strata::test;
 
@@ -127,4 +130,28 @@ TEST(SqliteCli, InspectAndDiffNeverCreateAFile)
         EXPECT_NE(r.err.find("absent.db' does not exist"), std::string::npos) << r.err;
         EXPECT_FALSE(std::filesystem::exists(dir.path() / "absent.db")) << args[0];
     }
+}
+
+TEST(SqliteCli, StatusHistoryAndCheckOfAMissingFileCreateNothing)
+{
+    TempDir dir;
+    const auto migrations = dir.path() / "migrations";
+    std::filesystem::create_directories(migrations / "app");
+    std::ofstream(migrations / "app" / "0001_users.sql") << "-- up\nCREATE TABLE users (id INTEGER PRIMARY KEY);\n";
+    const auto bind = "app=" + dir.sqlite_url("absent.db");
+    auto status = run_cli({"--dir", migrations.string(), "--bind", bind, "--json", "status"});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    auto j = nlohmann::json::parse(status.out)["binds"][0];
+    EXPECT_EQ(j["state"], "fresh");
+    EXPECT_EQ(j["current"], 0);
+    EXPECT_EQ(j["pending"], nlohmann::json::array({1}));
+    auto history = run_cli({"--dir", migrations.string(), "--bind", bind, "--json", "history"});
+    EXPECT_EQ(history.exit_code, 0) << history.err;
+    auto check = run_cli({"--dir", migrations.string(), "--bind", bind, "check"});
+    EXPECT_EQ(check.exit_code, 1);
+    EXPECT_NE(check.err.find("bind 'app' has no version history"), std::string::npos) << check.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "absent.db"));
+    // upgrade does create it.
+    EXPECT_EQ(run_cli({"--dir", migrations.string(), "--bind", bind, "upgrade"}).exit_code, 0);
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "absent.db"));
 }
