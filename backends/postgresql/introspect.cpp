@@ -196,19 +196,19 @@ LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisd
 LEFT JOIN pg_attrdef ad ON a.atthasdef AND ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 WHERE c.relnamespace = $1::oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition)";
 
+// Comments, constraints and indexes name their namespace or are filtered here by
+// table OID: a join with pg_class would scan it once more per query.
 const char* const comments_sql = R"(
 SELECT d.objoid, d.objsubid, d.description
-FROM pg_description d JOIN pg_class c ON c.oid = d.objoid
-WHERE d.classoid = 'pg_class'::regclass AND c.relnamespace = $1::oid AND c.relkind IN ('r', 'p'))";
+FROM pg_description d
+WHERE d.classoid = 'pg_class'::regclass AND d.objoid >= 16384)";
 
 const char* const constraints_sql = R"(
-SELECT con.conrelid, con.conname, con.contype, con.conkey, rc.relname, con.confkey,
+SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confkey,
        con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
        CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END, con.confrelid, con.conindid
 FROM pg_constraint con
-JOIN pg_class c ON c.oid = con.conrelid
-LEFT JOIN pg_class rc ON rc.oid = con.confrelid
-WHERE c.relnamespace = $1::oid AND con.contype IN ('p', 'u', 'f', 'c', 'x') AND c.relkind IN ('r', 'p')
+WHERE con.connamespace = $1::oid AND con.conrelid <> 0 AND con.contype IN ('p', 'u', 'f', 'c', 'x')
 ORDER BY con.conrelid, con.conname)";
 
 // Key columns are decoded here from indkey/indoption; the server deparses only
@@ -220,9 +220,8 @@ SELECT i.indrelid, ic.relname, i.indisunique, i.indkey, i.indoption, am.amname, 
        i.indexrelid
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_am am ON am.oid = ic.relam
-WHERE c.relnamespace = $1::oid AND c.relkind IN ('r', 'p') AND NOT i.indisprimary
+WHERE ic.relnamespace = $1::oid AND NOT i.indisprimary
 ORDER BY ic.relname)";
 
 // pg_get_triggerdef() qualifies the table with its schema unless asked for the
@@ -268,13 +267,16 @@ public:
         Result set(PQgetResult(conn_));  // SET
         check(set.r, PGRES_COMMAND_OK);
     }
-    ~Batch()
+    ~Batch() { finish(); }
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+
+    // Reads what is left (the RESET); the connection is then free for more.
+    void finish()
     {
         while (PGresult* r = PQgetResult(conn_))
             PQclear(r);
     }
-    Batch(const Batch&) = delete;
-    Batch& operator=(const Batch&) = delete;
 
     Result next()
     {
@@ -293,6 +295,48 @@ private:
     PGconn* conn_;
     std::string sql_;
 };
+
+// A foreign key to a table of another schema, named after the main queries.
+struct ForeignReference {
+    std::size_t table;
+    std::string key;
+    long long oid;
+    std::vector<int> columns;
+};
+
+// Names the tables (and referenced columns) of other schemas that foreign keys
+// reference: rare, so one query only when there are any.
+void name_foreign_references(PGconn* conn, Schema& schema, const std::vector<ForeignReference>& references)
+{
+    if (references.empty())
+        return;
+    std::string sql = "SELECT c.oid, c.relname, a.attnum, a.attname FROM pg_class c "
+                      "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 WHERE c.oid IN (";
+    for (std::size_t i = 0; i < references.size(); ++i)
+        sql += (i ? "," : "") + std::to_string(references[i].oid);
+    sql += ")";
+    Result r(PQexec(conn, sql.c_str()));
+    if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
+        throw_error(conn, r.r, sql);
+    std::unordered_map<long long, std::string> tables;
+    std::map<std::pair<long long, long long>, std::string> columns;
+    for (int i = 0; i < r.rows(); ++i) {
+        tables.emplace(r.number(i, 0), std::string(r.text(i, 1)));
+        columns.emplace(std::pair{r.number(i, 0), r.number(i, 2)}, std::string(r.text(i, 3)));
+    }
+    for (const auto& ref : references)
+        for (auto& fk : schema.tables[ref.table].foreign_keys) {
+            if (fk.name != ref.key)
+                continue;
+            if (auto t = tables.find(ref.oid); t != tables.end())
+                fk.ref_table = t->second;
+            fk.ref_columns.clear();
+            for (int n : ref.columns) {
+                auto c = columns.find({ref.oid, n});
+                fk.ref_columns.push_back(c == columns.end() ? std::to_string(n) : c->second);
+            }
+        }
+}
 
 }  // namespace
 
@@ -393,12 +437,13 @@ Schema read_schema(PGconn* conn)
         return out;
     };
     std::unordered_set<long long> constraint_indexes;  // indexes behind keys, not declared apart
+    std::vector<ForeignReference> foreign_references;
     {
         auto r = batch.next();
         for (int i = 0; i < r.rows(); ++i) {
             // A foreign key's conindid is the referenced table's index: only keys own theirs.
             if (auto kind = r.text(i, 2); kind == "p" || kind == "u" || kind == "x")
-                constraint_indexes.insert(r.number(i, 12));
+                constraint_indexes.insert(r.number(i, 11));
             auto oid = r.number(i, 0);
             auto it = by_oid.find(oid);
             if (it == by_oid.end())
@@ -414,30 +459,24 @@ Schema read_schema(PGconn* conn)
             } else if (type == 'u') {
                 t.uniques.push_back(UniqueConstraint{name, columns});
             } else if (type == 'c') {
-                t.checks.push_back(CheckConstraint{name, check_body(r.text(i, 10))});
+                t.checks.push_back(CheckConstraint{name, check_body(r.text(i, 9))});
             } else if (type == 'f') {
                 ForeignKey fk;
                 fk.name = name;
                 fk.columns = columns;
-                fk.ref_table = std::string(r.text(i, 4));
-                fk.on_update = action(r.text(i, 6).empty() ? 'a' : r.text(i, 6)[0]);
-                fk.on_delete = action(r.text(i, 7).empty() ? 'a' : r.text(i, 7)[0]);
-                fk.deferrable = r.flag(i, 8);
-                fk.initially_deferred = r.flag(i, 9);
+                const long long ref_oid = r.number(i, 10);
+                if (auto ref = by_oid.find(ref_oid); ref != by_oid.end())
+                    fk.ref_table = schema.tables[ref->second].name;
+                else
+                    foreign_references.push_back({it->second, name, ref_oid, numbers(r.text(i, 4))});
+                // Referenced columns need the referenced table's attribute names, all known by now.
+                fk.ref_columns = names(ref_oid, r.text(i, 4));
+                fk.on_update = action(r.text(i, 5).empty() ? 'a' : r.text(i, 5)[0]);
+                fk.on_delete = action(r.text(i, 6).empty() ? 'a' : r.text(i, 6)[0]);
+                fk.deferrable = r.flag(i, 7);
+                fk.initially_deferred = r.flag(i, 8);
                 t.foreign_keys.push_back(std::move(fk));
             }
-        }
-        // Referenced columns need the referenced table's attribute names, known only now.
-        for (int i = 0; i < r.rows(); ++i) {
-            if (r.text(i, 2) != "f")
-                continue;
-            auto it = by_oid.find(r.number(i, 0));
-            if (it == by_oid.end())
-                continue;
-            const long long ref_oid = r.number(i, 11);
-            for (auto& fk : schema.tables[it->second].foreign_keys)
-                if (fk.name == r.text(i, 1))
-                    fk.ref_columns = names(ref_oid, r.text(i, 5));
         }
     }
     {
@@ -504,6 +543,8 @@ Schema read_schema(PGconn* conn)
             schema.objects.push_back(std::move(o));
         }
     }
+    batch.finish();
+    name_foreign_references(conn, schema, foreign_references);
     return schema;
 }
 

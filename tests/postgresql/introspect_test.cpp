@@ -88,3 +88,24 @@ TEST_F(PostgresqlIntrospect, MissingSchemaReadsAsEmpty)
     auto db = connect(server_url_ + "?schema=" + unique_name("absent"));
     EXPECT_TRUE(db.inspect().tables.empty());
 }
+
+TEST_F(PostgresqlIntrospect, ForeignKeyToATableOfAnotherSchemaNamesIt)
+{
+    PgSchema shared(server_url_);
+    PgSchema schema(server_url_);
+    connect(shared.url()).session().execute("CREATE TABLE account (id BIGINT PRIMARY KEY)");
+    auto db = connect(schema.url());
+    db.session().execute("CREATE TABLE invoice (id BIGINT PRIMARY KEY, account_id BIGINT REFERENCES \"" + shared.name() +
+                         "\".account (id) ON DELETE CASCADE, parent_id BIGINT REFERENCES invoice (id))");
+    auto s = db.inspect();
+    ASSERT_EQ(s.tables.size(), 1u);  // the other schema's table is not read
+    const auto& fks = s.tables[0].foreign_keys;
+    ASSERT_EQ(fks.size(), 2u);
+    const auto& to_account = fks[0].columns[0] == "account_id" ? fks[0] : fks[1];
+    const auto& to_self = fks[0].columns[0] == "account_id" ? fks[1] : fks[0];
+    EXPECT_EQ(to_account.ref_table, "account");
+    EXPECT_EQ(to_account.ref_columns, std::vector<std::string>{"id"});
+    EXPECT_EQ(to_account.on_delete, FkAction::cascade);
+    EXPECT_EQ(to_self.ref_table, "invoice");
+    EXPECT_EQ(to_self.ref_columns, std::vector<std::string>{"id"});
+}
