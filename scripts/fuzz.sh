@@ -30,6 +30,7 @@ for target in build-fuzz/fuzz/fuzz_*; do
   name=$(basename "$target")
   corpus="$work/${name#fuzz_}"
   cp -r "tests/fuzz/corpus/${name#fuzz_}" "$corpus"
+  [ "$name" = fuzz_sqlite_schema ] && cp tests/data/foreign_sqlite.sql "$corpus/"  # as tests/fuzz/CMakeLists.txt
   echo "fuzz.sh: $name for ${seconds} s"
   if ! "$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
        -max_len=4096 -artifact_prefix="$crashes/$name-" -print_final_stats=1 \

@@ -161,6 +161,8 @@ private:
 
     void compare_tables(const Table& a, const Table& b)
     {
+        if (a == b)
+            return;  // the common case, and every check below is a relaxation of equality
         const auto& t = a.name;
         for (const auto& ca : a.columns) {
             const auto* cb = b.find_column(ca.name);

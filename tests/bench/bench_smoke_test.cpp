@@ -43,8 +43,9 @@ void check_shape(const nlohmann::json& j, const std::set<std::pair<std::string, 
     }
     const auto dialect = expected.begin()->second;
     EXPECT_TRUE(series.count({"chain", dialect})) << "no chain series on " << dialect;
-    if (dialect == "sqlite")
+    if (dialect == "sqlite") {
         EXPECT_TRUE(series.count({"introspect", "sqlite"}));
+    }
 }
 
 }  // namespace

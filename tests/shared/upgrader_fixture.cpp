@@ -7,12 +7,7 @@ namespace strata::test {
 void UpgraderSuite::SetUp()
 {
     if (GetParam() == Engine::postgresql) {
-        if (auto why = pg_unavailable()) {
-            const char* require = std::getenv("STRATA_REQUIRE_PG");
-            if (require && std::string(require) == "1")
-                FAIL() << *why << " (STRATA_REQUIRE_PG=1: the PostgreSQL tests must run)";
-            GTEST_SKIP() << *why;
-        }
+        STRATA_TEST_NEEDS_PG();
         server_url_ = std::getenv("STRATA_TEST_PG_URL");
     }
 }

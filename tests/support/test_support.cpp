@@ -56,14 +56,15 @@ std::optional<std::string> pg_unavailable()
     }
 }
 
+bool pg_required()
+{
+    const char* require = std::getenv("STRATA_REQUIRE_PG");
+    return require && std::string(require) == "1";
+}
+
 void PgTest::SetUp()
 {
-    if (auto why = pg_unavailable()) {
-        const char* require = std::getenv("STRATA_REQUIRE_PG");
-        if (require && std::string(require) == "1")
-            FAIL() << *why << " (STRATA_REQUIRE_PG=1: the PostgreSQL tests must run)";
-        GTEST_SKIP() << *why;
-    }
+    STRATA_TEST_NEEDS_PG();
     server_url_ = std::getenv("STRATA_TEST_PG_URL");
 }
 

@@ -38,6 +38,17 @@ protected:
 
 // The reason the test server cannot be used, or nothing when it can.
 std::optional<std::string> pg_unavailable();
+// STRATA_REQUIRE_PG=1: an unusable test server fails the PostgreSQL tests.
+bool pg_required();
+
+// In a SetUp: skips the test when the test server cannot be used, or fails it
+// under STRATA_REQUIRE_PG=1 (gtest's FAIL and SKIP return from the caller).
+#define STRATA_TEST_NEEDS_PG()                                                                      \
+    if (auto strata_why_ = ::strata::test::pg_unavailable()) {                                      \
+        if (::strata::test::pg_required())                                                          \
+            FAIL() << *strata_why_ << " (STRATA_REQUIRE_PG=1: the PostgreSQL tests must run)";     \
+        GTEST_SKIP() << *strata_why_;                                                               \
+    }
 
 // A schema of its own on the test server, dropped at the end of the test.
 class PgSchema {
