@@ -11,18 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-const char* action_name(FkAction a)
-{
-    switch (a) {
-    case FkAction::no_action: return "no_action";
-    case FkAction::restrict: return "restrict";
-    case FkAction::cascade: return "cascade";
-    case FkAction::set_null: return "set_null";
-    case FkAction::set_default: return "set_default";
-    }
-    return "no_action";
-}
-
 FkAction action_from(const std::string& s)
 {
     if (s == "restrict") return FkAction::restrict;
@@ -288,6 +276,18 @@ json differences_json(const std::vector<Difference>& differences)
         out.push_back(std::move(j));
     }
     return out;
+}
+
+const char* action_name(FkAction a)
+{
+    switch (a) {
+    case FkAction::no_action: return "no_action";
+    case FkAction::restrict: return "restrict";
+    case FkAction::cascade: return "cascade";
+    case FkAction::set_null: return "set_null";
+    case FkAction::set_default: return "set_default";
+    }
+    return "no_action";
 }
 
 }  // namespace strata::detail

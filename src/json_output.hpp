@@ -8,6 +8,8 @@
 
 namespace strata::detail {
 
+// The name of a foreign-key action in JSON and in step checksums (both stored: never change one).
+const char* action_name(FkAction action);
 nlohmann::json value_json(const Value& v);
 Value value_from_json(const nlohmann::json& j);
 nlohmann::json column_json(const Column& column);

@@ -2,6 +2,7 @@
 // of the step's ops. The serialisation is compact JSON with sorted keys
 // (serialisation "1"), written straight into one string: a fresh setup hashes
 // its whole schema, and building a JSON tree first cost ten times as much.
+#include "json_output.hpp"
 #include "sha256.hpp"
 #include "strata/upgrader.hpp"
 #include "text.hpp"
@@ -166,18 +167,6 @@ private:
     bool after_key_ = false;
 };
 
-const char* action_name(FkAction a)
-{
-    switch (a) {
-    case FkAction::no_action: return "no_action";
-    case FkAction::restrict: return "restrict";
-    case FkAction::cascade: return "cascade";
-    case FkAction::set_null: return "set_null";
-    case FkAction::set_default: return "set_default";
-    }
-    return "no_action";
-}
-
 // Raw SQL compares by its words, not its layout: reindenting a step keeps its checksum.
 std::string normalized_sql(const std::string& sql)
 {
@@ -280,8 +269,8 @@ void write(CanonicalWriter& w, const ForeignKey& fk)
     w.field("deferrable", fk.deferrable);
     w.field("initially_deferred", fk.initially_deferred);
     w.field("name", fk.name);
-    w.field("on_delete", action_name(fk.on_delete));
-    w.field("on_update", action_name(fk.on_update));
+    w.field("on_delete", detail::action_name(fk.on_delete));
+    w.field("on_update", detail::action_name(fk.on_update));
     w.key("ref_columns");
     w.strings(fk.ref_columns);
     w.field("ref_table", fk.ref_table);

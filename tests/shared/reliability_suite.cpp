@@ -9,12 +9,7 @@ namespace strata::test {
 TEST_P(ReliabilitySuite, SixteenProcessesApplyEveryStepExactlyOnce)
 {
     auto url = new_url();
-    {
-        auto at_one = quiet();
-        at_one.replay = true;
-        at_one.target = 1;
-        run_history(url, at_one);
-    }
+    run_history(url, replayed_to(1));
     std::vector<Child> children;
     for (int i = 0; i < 16; ++i)
         children.push_back(spawn_program(STRATA_TEST_WORKER_PATH, worker_args(url)));

@@ -33,6 +33,14 @@ RunOptions quiet()
     return o;
 }
 
+RunOptions replayed_to(long long version)
+{
+    auto o = quiet();
+    o.replay = true;
+    o.target = version;
+    return o;
+}
+
 BindReport run_history(const std::string& url, RunOptions options, HistoryOptions history)
 {
     Upgrader up;

@@ -92,10 +92,7 @@ TEST_P(UpgraderSuite, UpgradeFromEveryVersionEqualsFreshSetup)
     for (long long v = 0; v < 10; ++v) {
         SCOPED_TRACE("from version " + std::to_string(v));
         auto url = new_url();
-        auto partial = quiet();
-        partial.replay = true;
-        partial.target = v;
-        run_history(url, partial);
+        run_history(url, replayed_to(v));
         auto report = run_history(url);
         EXPECT_EQ(report.from, v);
         EXPECT_EQ(report.to, 10);
@@ -109,10 +106,7 @@ TEST_P(UpgraderSuite, DowngradeToEachVersionEqualsTheChainUpToIt)
     std::vector<Image> chain_at(11);
     for (long long v = 0; v <= 10; ++v) {
         auto url = new_url();
-        auto options = quiet();
-        options.replay = true;
-        options.target = v;
-        run_history(url, options);
+        run_history(url, replayed_to(v));
         chain_at[static_cast<std::size_t>(v)] = image_of(url);
     }
     auto url = new_url();
@@ -268,10 +262,7 @@ TEST_P(UpgraderSuite, UnversionedBindIsRefusedAndStampAdoptsIt)
 TEST_P(UpgraderSuite, ChangedStepIsReportedAndFatalWhenStrict)
 {
     auto url = new_url();
-    auto options = quiet();
-    options.replay = true;
-    options.target = 9;
-    run_history(url, options);
+    run_history(url, replayed_to(9));
     Upgrader changed;
     declare_history(changed, "app", connect(url));
     auto steps = changed.steps("app");
@@ -388,10 +379,7 @@ TEST_P(UpgraderSuite, BindsAreIndependent)
 TEST_P(UpgraderSuite, AtomicUpgradeIsAllOrNothing)
 {
     auto url = new_url();
-    auto at_three = quiet();
-    at_three.replay = true;
-    at_three.target = 3;
-    run_history(url, at_three);
+    run_history(url, replayed_to(3));
     auto atomic = quiet();
     atomic.atomic = true;
     HistoryOptions broken;

@@ -40,6 +40,8 @@ class ReliabilitySuite : public UpgraderSuite {};
 
 // Options for test runs: no backups, a generous lock wait.
 RunOptions quiet();
+// quiet(), replaying the chain from empty up to version.
+RunOptions replayed_to(long long version);
 // Runs the test history (support/history.hpp) on the bind `app` at url.
 BindReport run_history(const std::string& url, RunOptions options = quiet(), HistoryOptions history = {});
 // How many strata_version rows of the kind each version has.
