@@ -18,6 +18,7 @@
 #include <utility>
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -78,8 +79,8 @@ FkAction action(char code)
     }
 }
 
-Type decode_type(long long oid, long long typmod, std::string_view typtype, std::string_view typname,
-                 std::string_view formatted)
+// The types strata decodes from OID and typmod; the others the server names.
+std::optional<Type> builtin_type(long long oid, long long typmod)
 {
     switch (oid) {
     case 21: return Type::smallint();
@@ -100,8 +101,13 @@ Type decode_type(long long oid, long long typmod, std::string_view typtype, std:
     case 1082: return Type::date();
     case 3802: return Type::json();
     case 2950: return Type::uuid();
-    default: break;
+    default: return std::nullopt;
     }
+}
+
+// An enum by its name, any other type as format_type() writes it ("integer[]", "inet").
+Type server_named_type(std::string_view typtype, std::string_view typname, std::string_view formatted)
+{
     if (typtype == "e")
         return Type::enumeration(std::string(typname));
     return Type::custom(std::string(formatted));
@@ -173,31 +179,29 @@ std::string without_schema_qualifier(const std::string& body, const std::string&
     return body;
 }
 
+// Every query names the bind's schema the same way, so that the lookup travels
+// in the batch instead of costing a round trip before it.
+constexpr std::string_view bind_schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())";
+
+const char* const schema_sql = "SELECT oid, nspname FROM pg_namespace WHERE nspname = current_schema()";
+
 // Plain defaults cannot name columns, so pg_get_expr() needs no table: given one
 // it opens the table to name columns (~10 us each on a fresh connection).
 // One row per column, and one with a NULL attnum for a table without columns.
-// Types that are not built in (enums, domains, arrays) and collations other than
-// the default are looked up only for the rows that have them.
+// Types and collations come as OIDs: strata decodes the built-in ones and asks
+// the server to name the others afterwards, only when there are any.
 const char* const columns_sql = R"(
 SELECT c.oid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
-       CASE WHEN a.atthasdef THEN pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) END,
-       CASE WHEN a.atttypid IN (16, 17, 20, 21, 23, 25, 700, 701, 1043, 1082, 1700, 2950, 3802)
-              OR (a.atttypid IN (1114, 1184) AND a.atttypmod = -1) THEN NULL
-            ELSE format_type(a.atttypid, a.atttypmod) END,
-       CASE WHEN a.atttypid NOT IN (16, 17, 20, 21, 23, 25, 700, 701, 1043, 1082, 1114, 1184, 1700, 2950, 3802)
-            THEN (SELECT t.typtype::text FROM pg_type t WHERE t.oid = a.atttypid) END,
-       CASE WHEN a.atttypid NOT IN (16, 17, 20, 21, 23, 25, 700, 701, 1043, 1082, 1114, 1184, 1700, 2950, 3802)
-            THEN (SELECT t.typname FROM pg_type t WHERE t.oid = a.atttypid) END,
-       CASE WHEN a.attcollation NOT IN (0, 100)
-            THEN (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END,
-       c.relname
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END,
+       a.attcollation, c.relname
 FROM pg_class c
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_attrdef ad ON a.atthasdef AND ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-WHERE c.relnamespace = $1::oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition)";
+WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartition)";
 
 // Comments, constraints and indexes name their namespace or are filtered here by
-// table OID: a join with pg_class would scan it once more per query.
+// table OID: a join with pg_class would scan it once more per query. None is
+// sorted by the server: on a fresh connection that costs more than sorting here.
 const char* const comments_sql = R"(
 SELECT d.objoid, d.objsubid, d.description
 FROM pg_description d
@@ -208,40 +212,38 @@ SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confkey,
        con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
        CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END, con.confrelid, con.conindid
 FROM pg_constraint con
-WHERE con.connamespace = $1::oid AND con.conrelid <> 0 AND con.contype IN ('p', 'u', 'f', 'c', 'x')
-ORDER BY con.conrelid, con.conname)";
+WHERE con.connamespace = @schema AND con.conrelid <> 0 AND con.contype IN ('p', 'u', 'f', 'c', 'x'))";
 
 // Key columns are decoded here from indkey/indoption; the server deparses only
 // predicates and expressions (each opens the table: ~30 us on a fresh connection).
+// B-tree (OID 403 in every release) is the usual method and is left NULL.
 const char* const indexes_sql = R"(
-SELECT i.indrelid, ic.relname, i.indisunique, i.indkey, i.indoption, am.amname, i.indnkeyatts,
+SELECT i.indrelid, ic.relname, i.indisunique, i.indkey, i.indoption,
+       CASE WHEN ic.relam <> 403 THEN (SELECT am.amname FROM pg_am am WHERE am.oid = ic.relam) END, i.indnkeyatts,
        CASE WHEN i.indexprs IS NOT NULL THEN pg_get_indexdef(i.indexrelid) END,
        CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END,
        i.indexrelid
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_am am ON am.oid = ic.relam
-WHERE ic.relnamespace = $1::oid AND NOT i.indisprimary
-ORDER BY ic.relname)";
+WHERE ic.relnamespace = @schema AND NOT i.indisprimary)";
 
 // pg_get_triggerdef() qualifies the table with its schema unless asked for the
 // "pretty" form, which names it as the search_path sees it.
 const char* const objects_sql = R"(
 SELECT 'view', c.relname, '', pg_get_viewdef(c.oid) FROM pg_class c
-WHERE c.relnamespace = $1::oid AND c.relkind = 'v'
+WHERE c.relnamespace = @schema AND c.relkind = 'v'
 UNION ALL
 SELECT 'trigger', t.tgname, c.relname, pg_get_triggerdef(t.oid, true) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-WHERE c.relnamespace = $1::oid AND NOT t.tgisinternal
+WHERE c.relnamespace = @schema AND NOT t.tgisinternal
 UNION ALL
 SELECT 'function', p.proname, '', pg_get_functiondef(p.oid) FROM pg_proc p
-WHERE p.pronamespace = $1::oid AND p.prokind IN ('f', 'p')
+WHERE p.pronamespace = @schema AND p.prokind IN ('f', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'e')
 UNION ALL
 SELECT 'enum', t.typname, '', string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder)
-FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typnamespace = $1::oid GROUP BY t.typname
+FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typnamespace = @schema GROUP BY t.typname
 UNION ALL
-SELECT 'extension', x.extname, '', '' FROM pg_extension x WHERE x.extnamespace = $1::oid AND x.extname <> 'plpgsql'
-ORDER BY 1, 2)";
+SELECT 'extension', x.extname, '', '' FROM pg_extension x WHERE x.extnamespace = @schema AND x.extname <> 'plpgsql')";
 
 // Sends the catalog queries in one round trip: the server runs each while strata
 // decodes the result before it. Right after a migration the catalogs'
@@ -251,13 +253,13 @@ ORDER BY 1, 2)";
 // are right at every size, so nested loops are off for the batch.
 class Batch {
 public:
-    Batch(PGconn* conn, const std::string& ns, std::initializer_list<const char*> queries) : conn_(conn)
+    Batch(PGconn* conn, std::initializer_list<const char*> queries) : conn_(conn)
     {
         std::string sql = "SET enable_nestloop = off;";
         for (const char* q : queries) {
             std::string query = q;
-            for (auto at = query.find("$1::oid"); at != std::string::npos; at = query.find("$1::oid"))
-                query.replace(at, 2, ns);  // the namespace OID, a number read from the server
+            for (auto at = query.find("@schema"); at != std::string::npos; at = query.find("@schema"))
+                query.replace(at, 7, bind_schema);
             sql += query + ";";
         }
         sql += "RESET enable_nestloop";
@@ -295,6 +297,18 @@ private:
     PGconn* conn_;
     std::string sql_;
 };
+
+// The rows of a result ordered by key(row), ties by row number; each with its key.
+template <class KeyOf>
+auto sorted_rows(const Result& r, KeyOf key)
+{
+    std::vector<std::pair<decltype(key(0)), int>> keyed;
+    keyed.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i)
+        keyed.emplace_back(key(i), i);
+    std::sort(keyed.begin(), keyed.end());
+    return keyed;
+}
 
 // A foreign key to a table of another schema, named after the main queries.
 struct ForeignReference {
@@ -338,117 +352,142 @@ void name_foreign_references(PGconn* conn, Schema& schema, const std::vector<For
         }
 }
 
-}  // namespace
+// A column whose type or collation only the server can name, and its default,
+// which is read in the light of the type.
+struct ServerNamed {
+    std::size_t table;
+    std::size_t column;
+    long long type_oid;   // 0: decoded already
+    long long typmod;
+    long long collation;  // 0: the default
+    std::optional<std::string> default_text;
+};
 
-Schema read_schema(PGconn* conn)
+// One query for the types and collations of all such columns, only when there are any.
+void name_types_and_collations(PGconn* conn, Schema& schema, const std::vector<ServerNamed>& columns)
 {
-    std::string ns, schema_name;
+    if (columns.empty())
+        return;
+    std::set<std::pair<long long, long long>> types;
+    std::set<long long> collations;
+    for (const auto& c : columns) {
+        if (c.type_oid)
+            types.emplace(c.type_oid, c.typmod);
+        if (c.collation)
+            collations.insert(c.collation);
+    }
+    std::string sql;
+    if (!types.empty()) {
+        sql = "SELECT 't', t.oid, v.m, t.typtype::text, t.typname, format_type(t.oid, v.m) FROM (VALUES ";
+        const char* sep = "";
+        for (const auto& [oid, typmod] : types) {
+            sql += sep + ("(" + std::to_string(oid) + "::oid, " + std::to_string(typmod) + ")");
+            sep = ", ";
+        }
+        sql += ") v(o, m) JOIN pg_type t ON t.oid = v.o";
+    }
+    if (!collations.empty()) {
+        sql += sql.empty() ? "" : " UNION ALL ";
+        sql += "SELECT 'c', co.oid, 0, '', co.collname, '' FROM pg_collation co WHERE co.oid IN (";
+        const char* sep = "";
+        for (long long oid : collations) {
+            sql += sep + std::to_string(oid);
+            sep = ", ";
+        }
+        sql += ")";
+    }
+    Result r(PQexec(conn, sql.c_str()));
+    if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
+        throw_error(conn, r.r, sql);
+    std::map<std::pair<long long, long long>, Type> named_types;
+    std::unordered_map<long long, std::string> collation_names;
+    for (int i = 0; i < r.rows(); ++i) {
+        if (r.text(i, 0) == "t")
+            named_types.emplace(std::pair{r.number(i, 1), r.number(i, 2)},
+                                server_named_type(r.text(i, 3), r.text(i, 4), r.text(i, 5)));
+        else
+            collation_names.emplace(r.number(i, 1), std::string(r.text(i, 4)));
+    }
+    for (const auto& named : columns) {
+        Column& c = schema.tables[named.table].columns[named.column];
+        if (named.type_oid) {
+            auto t = named_types.find({named.type_oid, named.typmod});
+            c.type = t == named_types.end() ? Type::custom(std::to_string(named.type_oid)) : t->second;
+            if (named.default_text)
+                c.default_value = detail::parse_default(*named.default_text, c.type);
+        }
+        if (named.collation)
+            if (auto n = collation_names.find(named.collation); n != collation_names.end())
+                c.collation = n->second;
+    }
+}
+
+// Builds the model from the batch's results, one method per result, in order.
+class SchemaReader {
+public:
+    explicit SchemaReader(std::string schema_name) : schema_name_(std::move(schema_name)) {}
+
+    void columns(const Result& r)
     {
-        Result r(PQexec(conn, "SELECT oid, nspname FROM pg_namespace WHERE nspname = current_schema()"));
-        if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
-            throw_error(conn, r.r, "current_schema()");
-        if (r.rows() == 0)
-            return Schema{};  // the search_path names a schema that does not exist (yet)
-        ns = std::string(r.text(0, 0));
-        schema_name = std::string(r.text(0, 1));
+        // Rows come in storage order: sorted here by (table, attnum), not by the server.
+        const auto rows = sorted_rows(r, [&](int i) { return std::pair{r.number(i, 0), r.number(i, 1)}; });
+        struct Span {
+            std::string_view name;
+            long long oid;
+            std::size_t begin, end;
+        };
+        std::vector<Span> tables;  // each table's run of rows
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+            const long long oid = rows[k].first.first;
+            if (tables.empty() || tables.back().oid != oid)
+                tables.push_back({r.text(rows[k].second, 10), oid, k, k});
+            tables.back().end = k + 1;
+        }
+        std::sort(tables.begin(), tables.end(), [](const Span& a, const Span& b) { return a.name < b.name; });
+        schema_.tables.reserve(tables.size());
+        for (const auto& span : tables) {
+            if (detail::is_internal_table(span.name))
+                continue;
+            by_oid_[span.oid] = schema_.tables.size();
+            Table& t = schema_.tables.emplace_back(Table{std::string(span.name)});
+            t.columns.reserve(span.end - span.begin);
+            auto& by_attnum = tables_.emplace_back().column_by_attnum;
+            by_attnum.assign(static_cast<std::size_t>(std::max(rows[span.end - 1].first.second, 0LL)) + 1, -1);
+            for (std::size_t k = span.begin; k < span.end; ++k)
+                if (const int i = rows[k].second; !r.null(i, 1)) {
+                    by_attnum[static_cast<std::size_t>(rows[k].first.second)] = static_cast<int>(t.columns.size());
+                    column(r, i, t);
+                }
+        }
     }
 
-    Batch batch(conn, ns, {columns_sql, comments_sql, constraints_sql, indexes_sql, objects_sql});
-    Schema schema;
-    std::unordered_map<long long, std::size_t> by_oid;
-    // attnum -> column name, per table, for keys given as attribute numbers.
-    std::unordered_map<long long, std::unordered_map<int, std::string>> attnames;
+    void comments(const Result& r)
     {
-        auto r = batch.next();
-        // Rows come in storage order: sort by (table, attnum) here, not in the server.
-        std::vector<int> order(static_cast<std::size_t>(r.rows()));
-        std::vector<std::pair<long long, long long>> keys(order.size());
         for (int i = 0; i < r.rows(); ++i) {
-            order[static_cast<std::size_t>(i)] = i;
-            keys[static_cast<std::size_t>(i)] = {r.number(i, 0), r.number(i, 1)};
-        }
-        std::sort(order.begin(), order.end(), [&](int a, int b) {
-            return keys[static_cast<std::size_t>(a)] < keys[static_cast<std::size_t>(b)];
-        });
-        // Tables in name order, each once.
-        std::vector<std::pair<std::string_view, long long>> tables;
-        for (int i : order)
-            if (tables.empty() || tables.back().second != r.number(i, 0))
-                tables.emplace_back(r.text(i, 13), r.number(i, 0));
-        std::sort(tables.begin(), tables.end());
-        schema.tables.reserve(tables.size());
-        for (const auto& [name, oid] : tables) {
-            if (detail::is_internal_table(name))
+            auto it = by_oid_.find(r.number(i, 0));
+            if (it == by_oid_.end())
                 continue;
-            by_oid[oid] = schema.tables.size();
-            schema.tables.push_back(Table{std::string(name)});
-        }
-        for (int i : order) {
-            auto oid = r.number(i, 0);
-            auto it = by_oid.find(oid);
-            if (it == by_oid.end() || r.null(i, 1))
-                continue;
-            Table& t = schema.tables[it->second];
-            Column c;
-            c.name = std::string(r.text(i, 2));
-            attnames[oid][static_cast<int>(r.number(i, 1))] = c.name;
-            c.type = decode_type(r.number(i, 3), r.number(i, 4), r.text(i, 10), r.text(i, 11), r.text(i, 9));
-            c.nullable = !r.flag(i, 5);
-            c.autoincrement = !r.text(i, 6).empty();  // identity 'a' or 'd'
-            auto generated = r.text(i, 7);
-            if (!r.null(i, 8)) {
-                std::string expr(r.text(i, 8));
-                if (generated == "s") {
-                    c.generated = Generated{std::string(detail::trim(expr)), true};
-                } else if (detail::istarts_with(expr, "nextval(")) {
-                    c.autoincrement = true;  // serial: the same as identity for the model
-                } else {
-                    c.default_value = detail::parse_default(expr, c.type);
-                }
-            }
-            if (!r.null(i, 12))
-                c.collation = std::string(r.text(i, 12));
-            t.columns.push_back(std::move(c));
-        }
-    }
-    {
-        auto r = batch.next();
-        for (int i = 0; i < r.rows(); ++i) {
-            auto it = by_oid.find(r.number(i, 0));
-            if (it == by_oid.end())
-                continue;
-            Table& t = schema.tables[it->second];
-            auto attnum = static_cast<int>(r.number(i, 1));
-            if (attnum == 0) {
+            Table& t = schema_.tables[it->second];
+            if (auto attnum = r.number(i, 1); attnum == 0)
                 t.comment = std::string(r.text(i, 2));
-            } else if (auto name = attnames[r.number(i, 0)].find(attnum); name != attnames[r.number(i, 0)].end()) {
-                if (auto* c = t.find_column(name->second))
-                    c->comment = std::string(r.text(i, 2));
-            }
+            else if (Column* c = column_at(it->second, attnum))
+                c->comment = std::string(r.text(i, 2));
         }
     }
-    auto names = [&](long long oid, std::string_view keys) {
-        std::vector<std::string> out;
-        const auto& map = attnames[oid];
-        for (int n : numbers(keys)) {
-            auto it = map.find(n);
-            out.push_back(it == map.end() ? std::to_string(n) : it->second);
-        }
-        return out;
-    };
-    std::unordered_set<long long> constraint_indexes;  // indexes behind keys, not declared apart
-    std::vector<ForeignReference> foreign_references;
+
+    // After indexes(), whose indexes behind keys it drops.
+    void constraints(const Result& r)
     {
-        auto r = batch.next();
-        for (int i = 0; i < r.rows(); ++i) {
+        std::unordered_set<long long> key_indexes;
+        for (const auto& [key, i] : sorted_rows(r, [&](int i) { return std::pair{r.number(i, 0), r.text(i, 1)}; })) {
             // A foreign key's conindid is the referenced table's index: only keys own theirs.
             if (auto kind = r.text(i, 2); kind == "p" || kind == "u" || kind == "x")
-                constraint_indexes.insert(r.number(i, 11));
+                key_indexes.insert(r.number(i, 11));
             auto oid = r.number(i, 0);
-            auto it = by_oid.find(oid);
-            if (it == by_oid.end())
+            auto it = by_oid_.find(oid);
+            if (it == by_oid_.end())
                 continue;
-            Table& t = schema.tables[it->second];
+            Table& t = schema_.tables[it->second];
             std::string name(r.text(i, 1));
             char type = r.text(i, 2).empty() ? ' ' : r.text(i, 2)[0];
             if (type == 'x')
@@ -461,91 +500,207 @@ Schema read_schema(PGconn* conn)
             } else if (type == 'c') {
                 t.checks.push_back(CheckConstraint{name, check_body(r.text(i, 9))});
             } else if (type == 'f') {
-                ForeignKey fk;
-                fk.name = name;
-                fk.columns = columns;
-                const long long ref_oid = r.number(i, 10);
-                if (auto ref = by_oid.find(ref_oid); ref != by_oid.end())
-                    fk.ref_table = schema.tables[ref->second].name;
-                else
-                    foreign_references.push_back({it->second, name, ref_oid, numbers(r.text(i, 4))});
-                // Referenced columns need the referenced table's attribute names, all known by now.
-                fk.ref_columns = names(ref_oid, r.text(i, 4));
-                fk.on_update = action(r.text(i, 5).empty() ? 'a' : r.text(i, 5)[0]);
-                fk.on_delete = action(r.text(i, 6).empty() ? 'a' : r.text(i, 6)[0]);
-                fk.deferrable = r.flag(i, 7);
-                fk.initially_deferred = r.flag(i, 8);
-                t.foreign_keys.push_back(std::move(fk));
+                t.foreign_keys.push_back(foreign_key(r, i, it->second, std::move(name), std::move(columns)));
             }
         }
+        drop_indexes(key_indexes);
     }
+
+    void indexes(const Result& r)
     {
-        auto r = batch.next();
-        for (int i = 0; i < r.rows(); ++i) {
+        for (const auto& [name, i] : sorted_rows(r, [&](int i) { return r.text(i, 1); })) {
             auto oid = r.number(i, 0);
-            auto it = by_oid.find(oid);
-            if (it == by_oid.end() || constraint_indexes.count(r.number(i, 9)))
+            auto it = by_oid_.find(oid);
+            if (it == by_oid_.end())
                 continue;
             Index ix;
-            ix.name = std::string(r.text(i, 1));
+            ix.name = std::string(name);
             ix.unique = r.flag(i, 2);
             auto keys = numbers(r.text(i, 3));
             auto options = numbers(r.text(i, 4));
             auto key_count = static_cast<std::size_t>(r.number(i, 6));
-            std::string method(r.text(i, 5));
-            ix.method = method == "btree" ? "" : method;
+            ix.method = std::string(r.text(i, 5));  // NULL (empty) for B-tree
             std::vector<std::string> texts;
             if (!r.null(i, 7))
                 texts = index_key_texts(r.text(i, 7));
-            const auto& columns = attnames[oid];
             for (std::size_t k = 0; k < keys.size() && k < key_count; ++k) {
                 IndexElement e;
                 if (keys[k] == 0)
                     e.expression = k < texts.size() ? strip_ordering(texts[k]) : "?";
-                else if (auto c = columns.find(keys[k]); c != columns.end())
-                    e.column = c->second;
+                else if (const Column* c = column_at(it->second, keys[k]))
+                    e.column = c->name;
                 e.descending = k < options.size() && (options[k] & 1);
                 ix.elements.push_back(std::move(e));
             }
             if (!r.null(i, 8))
                 ix.where = std::string(r.text(i, 8));
-            schema.tables[it->second].indexes.push_back(std::move(ix));
+            schema_.tables[it->second].indexes.push_back(std::move(ix));
+            tables_[it->second].index_oids.push_back(r.number(i, 9));
         }
     }
+
+    void objects(const Result& r)
     {
-        auto r = batch.next();
-        for (int i = 0; i < r.rows(); ++i) {
-            SqlObject o;
-            auto kind = r.text(i, 0);
-            o.name = std::string(r.text(i, 1));
-            o.table = std::string(r.text(i, 2));
-            std::string body(detail::trim(r.text(i, 3)));
-            if (kind == "view") {
-                o.kind = ObjectKind::view;
-                if (body.ends_with(';'))
-                    body.pop_back();
-                o.definition["postgresql"] = body;
-            } else if (kind == "trigger") {
-                o.kind = ObjectKind::trigger;
-                o.definition["postgresql"] = body;
-            } else if (kind == "function") {
-                o.kind = ObjectKind::function;
-                o.definition["postgresql"] = without_schema_qualifier(body, schema_name);
-            } else if (kind == "enum") {
-                o.kind = ObjectKind::enum_type;
-                for (const auto& t : detail::tokenize(body, {.brackets = false}))
-                    if (t.kind == detail::TokenKind::string)
-                        o.values.push_back(detail::unquote_string(t.text));
-            } else {
-                o.kind = ObjectKind::extension;
-                o.definition["postgresql"] = "";
+        for (const auto& [key, i] : sorted_rows(r, [&](int i) { return std::pair{r.text(i, 0), r.text(i, 1)}; }))
+            schema_.objects.push_back(object(r, i));
+    }
+
+    // The follow-up queries, for what only the server can name; then the model.
+    Schema finish(PGconn* conn)
+    {
+        name_types_and_collations(conn, schema_, server_named_);
+        name_foreign_references(conn, schema_, foreign_references_);
+        return std::move(schema_);
+    }
+
+private:
+    // Decodes row i into a new last column of t.
+    void column(const Result& r, int i, Table& t)
+    {
+        Column& c = t.columns.emplace_back();
+        c.name = std::string(r.text(i, 2));
+        const auto type = builtin_type(r.number(i, 3), r.number(i, 4));
+        const auto collation = r.number(i, 9);
+        ServerNamed named{schema_.tables.size() - 1, t.columns.size() - 1, type ? 0 : r.number(i, 3), r.number(i, 4),
+                          collation == 0 || collation == 100 ? 0 : collation, std::nullopt};
+        if (type)
+            c.type = *type;
+        c.nullable = !r.flag(i, 5);
+        c.autoincrement = !r.text(i, 6).empty();  // identity 'a' or 'd'
+        if (!r.null(i, 8)) {
+            std::string expr(r.text(i, 8));
+            if (r.text(i, 7) == "s")
+                c.generated = Generated{std::string(detail::trim(expr)), true};
+            else if (detail::istarts_with(expr, "nextval("))
+                c.autoincrement = true;  // serial: the same as identity for the model
+            else if (type)
+                c.default_value = detail::parse_default(expr, c.type);
+            else
+                named.default_text = std::move(expr);
+        }
+        if (named.type_oid || named.collation)
+            server_named_.push_back(std::move(named));
+    }
+
+    ForeignKey foreign_key(const Result& r, int i, std::size_t table, std::string name, std::vector<std::string> columns)
+    {
+        ForeignKey fk;
+        fk.name = std::move(name);
+        fk.columns = std::move(columns);
+        const long long ref_oid = r.number(i, 10);
+        if (auto ref = by_oid_.find(ref_oid); ref != by_oid_.end())
+            fk.ref_table = schema_.tables[ref->second].name;
+        else
+            foreign_references_.push_back({table, fk.name, ref_oid, numbers(r.text(i, 4))});
+        // Referenced columns need the referenced table's attribute names, all known by now.
+        fk.ref_columns = names(ref_oid, r.text(i, 4));
+        fk.on_update = action(r.text(i, 5).empty() ? 'a' : r.text(i, 5)[0]);
+        fk.on_delete = action(r.text(i, 6).empty() ? 'a' : r.text(i, 6)[0]);
+        fk.deferrable = r.flag(i, 7);
+        fk.initially_deferred = r.flag(i, 8);
+        return fk;
+    }
+
+    SqlObject object(const Result& r, int i) const
+    {
+        SqlObject o;
+        auto kind = r.text(i, 0);
+        o.name = std::string(r.text(i, 1));
+        o.table = std::string(r.text(i, 2));
+        std::string body(detail::trim(r.text(i, 3)));
+        if (kind == "view") {
+            o.kind = ObjectKind::view;
+            if (body.ends_with(';'))
+                body.pop_back();
+            o.definition["postgresql"] = body;
+        } else if (kind == "trigger") {
+            o.kind = ObjectKind::trigger;
+            o.definition["postgresql"] = body;
+        } else if (kind == "function") {
+            o.kind = ObjectKind::function;
+            o.definition["postgresql"] = without_schema_qualifier(body, schema_name_);
+        } else if (kind == "enum") {
+            o.kind = ObjectKind::enum_type;
+            for (const auto& t : detail::tokenize(body, {.brackets = false}))
+                if (t.kind == detail::TokenKind::string)
+                    o.values.push_back(detail::unquote_string(t.text));
+        } else {
+            o.kind = ObjectKind::extension;
+            o.definition["postgresql"] = "";
+        }
+        return o;
+    }
+
+    // Unique and exclusion constraints have an index of their own, which the
+    // indexes query returns too: the model keeps the constraint only.
+    void drop_indexes(const std::unordered_set<long long>& oids)
+    {
+        for (std::size_t t = 0; t < tables_.size(); ++t) {
+            auto& indexes = schema_.tables[t].indexes;
+            const auto& index_oids = tables_[t].index_oids;
+            std::size_t kept = 0;
+            for (std::size_t k = 0; k < indexes.size(); ++k) {
+                if (oids.count(index_oids[k]))
+                    continue;
+                if (kept != k)
+                    indexes[kept] = std::move(indexes[k]);
+                ++kept;
             }
-            schema.objects.push_back(std::move(o));
+            indexes.resize(kept);
         }
     }
+
+    // The column with attribute number attnum of the table at index `table`.
+    Column* column_at(std::size_t table, long long attnum)
+    {
+        const auto& by_attnum = tables_[table].column_by_attnum;
+        if (attnum <= 0 || static_cast<std::size_t>(attnum) >= by_attnum.size() || by_attnum[static_cast<std::size_t>(attnum)] < 0)
+            return nullptr;
+        return &schema_.tables[table].columns[static_cast<std::size_t>(by_attnum[static_cast<std::size_t>(attnum)])];
+    }
+
+    // Attribute numbers ("{1,2}") -> column names of the table; numbers for a
+    // table of another schema, named later.
+    std::vector<std::string> names(long long table_oid, std::string_view keys)
+    {
+        std::vector<std::string> out;
+        const auto table = by_oid_.find(table_oid);
+        for (int n : numbers(keys)) {
+            const Column* c = table == by_oid_.end() ? nullptr : column_at(table->second, n);
+            out.push_back(c ? c->name : std::to_string(n));
+        }
+        return out;
+    }
+
+    std::string schema_name_;
+    Schema schema_;
+    std::unordered_map<long long, std::size_t> by_oid_;
+    // What the model does not keep of a table, in the order of schema_.tables.
+    struct TableState {
+        std::vector<int> column_by_attnum;  // attnum -> column index or -1, for keys given as numbers
+        std::vector<long long> index_oids;  // of its indexes, in their order
+    };
+    std::vector<TableState> tables_;
+    std::vector<ForeignReference> foreign_references_;
+    std::vector<ServerNamed> server_named_;
+};
+
+}  // namespace
+
+Schema read_schema(PGconn* conn)
+{
+    Batch batch(conn, {schema_sql, columns_sql, comments_sql, indexes_sql, constraints_sql, objects_sql});
+    auto schema = batch.next();
+    if (schema.rows() == 0)
+        return Schema{};  // the search_path names a schema that does not exist (yet)
+    SchemaReader reader{std::string(schema.text(0, 1))};
+    reader.columns(batch.next());
+    reader.comments(batch.next());
+    reader.indexes(batch.next());
+    reader.constraints(batch.next());
+    reader.objects(batch.next());
     batch.finish();
-    name_foreign_references(conn, schema, foreign_references);
-    return schema;
+    return reader.finish(conn);
 }
 
 }  // namespace strata::postgresql

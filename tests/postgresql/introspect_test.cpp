@@ -109,3 +109,42 @@ TEST_F(PostgresqlIntrospect, ForeignKeyToATableOfAnotherSchemaNamesIt)
     EXPECT_EQ(to_self.ref_table, "invoice");
     EXPECT_EQ(to_self.ref_columns, std::vector<std::string>{"id"});
 }
+
+TEST_F(PostgresqlIntrospect, KeysOwnTheirIndexesAndEachListComesInNameOrder)
+{
+    PgSchema schema(server_url_);
+    auto db = connect(schema.url());
+    db.session().execute(R"(
+        CREATE TABLE booking (gone int, room int, during tsrange, code varchar(8) COLLATE "POSIX", z text, a text,
+          CONSTRAINT z_unique UNIQUE (z), CONSTRAINT a_unique UNIQUE (a),
+          CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&),
+          CONSTRAINT c_check CHECK (room > 0), CONSTRAINT b_check CHECK (room < 1000));
+        ALTER TABLE booking DROP COLUMN gone;
+        CREATE INDEX zz_room ON booking (room);
+        CREATE INDEX aa_code ON booking (code DESC);
+        CREATE INDEX mm_during ON booking USING gist (during))");
+    auto s = db.inspect();
+    ASSERT_EQ(s.tables.size(), 1u);
+    const Table& t = s.tables[0];
+    std::vector<std::string> names;
+    for (const auto& c : t.columns)
+        names.push_back(c.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"room", "during", "code", "z", "a"}));
+    names.clear();
+    for (const auto& ix : t.indexes)
+        names.push_back(ix.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"aa_code", "mm_during", "zz_room"})) << "key indexes must not be listed";
+    EXPECT_EQ(t.find_index("zz_room")->elements[0].column, "room");  // attnum 3 after the dropped column
+    EXPECT_TRUE(t.find_index("aa_code")->elements[0].descending);
+    EXPECT_EQ(t.find_index("aa_code")->method, "");
+    EXPECT_EQ(t.find_index("mm_during")->method, "gist");
+    ASSERT_EQ(t.uniques.size(), 2u);
+    EXPECT_EQ(t.uniques[0].name, "a_unique");
+    EXPECT_EQ(t.uniques[1].name, "z_unique");
+    ASSERT_EQ(t.checks.size(), 2u);
+    EXPECT_EQ(t.checks[0].name, "b_check");
+    EXPECT_EQ(t.checks[1].name, "c_check");
+    EXPECT_EQ(t.find_column("during")->type, Type::custom("tsrange"));
+    EXPECT_EQ(t.find_column("code")->type, Type::varchar(8));
+    EXPECT_EQ(t.find_column("code")->collation, "POSIX");
+}
