@@ -96,8 +96,8 @@ std::optional<Type> builtin_type(long long oid, long long typmod)
     case 25: return Type::text();
     case 1043: return Type::varchar(typmod < 0 ? 0 : static_cast<int>(typmod - 4));
     case 17: return Type::blob();
-    case 1114: return Type::timestamp();
-    case 1184: return Type::timestamptz();
+    case 1114: return typmod < 0 ? std::optional{Type::timestamp()} : std::nullopt;  // timestamp(3) is custom
+    case 1184: return typmod < 0 ? std::optional{Type::timestamptz()} : std::nullopt;
     case 1082: return Type::date();
     case 3802: return Type::json();
     case 2950: return Type::uuid();

@@ -115,7 +115,7 @@ TEST_F(PostgresqlIntrospect, KeysOwnTheirIndexesAndEachListComesInNameOrder)
     PgSchema schema(server_url_);
     auto db = connect(schema.url());
     db.session().execute(R"(
-        CREATE TABLE booking (gone int, room int, during tsrange, code varchar(8) COLLATE "POSIX", z text, a text,
+        CREATE TABLE booking (gone int, room int, during tsrange, code varchar(8) COLLATE "POSIX", z text, a text, at timestamp(3),
           CONSTRAINT z_unique UNIQUE (z), CONSTRAINT a_unique UNIQUE (a),
           CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&),
           CONSTRAINT c_check CHECK (room > 0), CONSTRAINT b_check CHECK (room < 1000));
@@ -129,7 +129,7 @@ TEST_F(PostgresqlIntrospect, KeysOwnTheirIndexesAndEachListComesInNameOrder)
     std::vector<std::string> names;
     for (const auto& c : t.columns)
         names.push_back(c.name);
-    EXPECT_EQ(names, (std::vector<std::string>{"room", "during", "code", "z", "a"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"room", "during", "code", "z", "a", "at"}));
     names.clear();
     for (const auto& ix : t.indexes)
         names.push_back(ix.name);
@@ -147,4 +147,5 @@ TEST_F(PostgresqlIntrospect, KeysOwnTheirIndexesAndEachListComesInNameOrder)
     EXPECT_EQ(t.find_column("during")->type, Type::custom("tsrange"));
     EXPECT_EQ(t.find_column("code")->type, Type::varchar(8));
     EXPECT_EQ(t.find_column("code")->collation, "POSIX");
+    EXPECT_EQ(t.find_column("at")->type, Type::custom("timestamp(3) without time zone"));
 }
