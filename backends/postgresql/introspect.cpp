@@ -183,6 +183,7 @@ std::string without_schema_qualifier(const std::string& body, const std::string&
 // in the batch instead of costing a round trip before it.
 constexpr std::string_view bind_schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())";
 
+// No row when the search_path names a schema that does not exist (yet).
 const char* const schema_sql = "SELECT oid, nspname FROM pg_namespace WHERE nspname = current_schema()";
 
 // Plain defaults cannot name columns, so pg_get_expr() needs no table: given one
