@@ -354,8 +354,10 @@ BindReport Runner::fresh_setup()
         c.bind = b_.name;
         throw DatabaseError(e.kind(), "the fresh setup of bind '" + b_.name + "' failed and was rolled back: " + e.message(), c);
     }
-    // The steps the models cover are recorded as skipped; seed-data steps run.
-    state_ = b_.models;
+    // The steps the models cover are recorded as skipped; seed-data steps run,
+    // planned against the models' schema (copied only for them).
+    if (std::any_of(b_.steps.begin(), b_.steps.end(), [](const Step& s) { return !s.skipped_on_fresh(); }))
+        state_ = b_.models;
     const auto checksums = skipped_checksums.get();
     for (std::size_t i = 0; i < b_.steps.size(); ++i) {
         const auto& step = b_.steps[i];
