@@ -12,7 +12,10 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <future>
+#include <memory>
+#include <mutex>
 #include <map>
 #include <unordered_map>
 
@@ -522,18 +525,9 @@ std::string read_view_definition(std::string_view sql)
     unreadable("a view without AS", sql);
 }
 
-}  // namespace
-
-Schema read_schema(sqlite3* db)
-{
-    static const char* const query = "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid";
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db, query, -1, &stmt, nullptr);
-    if (rc != SQLITE_OK)
-        throw_error(db, rc, query);
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(stmt, sqlite3_finalize);
-
-    // Every row's text goes into one arena (one allocation, not four per row).
+// sqlite_schema's rows, read in chunks that own their text, so that one
+// thread parses a chunk while the reader fills the next.
+struct Chunk {
     struct Span {
         std::size_t offset = 0, size = 0;
     };
@@ -541,99 +535,187 @@ Schema read_schema(sqlite3* db)
         char type = 0;  // 't'able, 'i'ndex, 'v'iew, 'r' trigger
         Span name, table, sql;
     };
-    std::string arena;
+    static constexpr std::size_t rows_per_chunk = 128;
+
+    std::string text;  // every row's name, table and SQL, one after another
     std::vector<Row> rows;
-    auto keep = [&](int i) {
-        auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-        Span span{arena.size(), p ? static_cast<std::size_t>(sqlite3_column_bytes(stmt, i)) : 0};
+    std::vector<Table> tables;  // parsed from the rows
+    std::vector<ParsedIndex> indexes;
+
+    std::string_view view(Span s) const { return {text.data() + s.offset, s.size}; }
+    Span keep(const char* p, int size)
+    {
+        Span span{text.size(), p ? static_cast<std::size_t>(size) : 0};
         if (p)
-            arena.append(p, span.size);
+            text.append(p, span.size);
         return span;
-    };
+    }
+    void parse()
+    {
+        std::vector<Token> tokens;  // reused for every statement
+        for (const auto& row : rows) {
+            if (row.type == 't') {
+                tables.push_back(read_create_table(view(row.sql), tokens));
+                tables.back().name = std::string(view(row.name));
+            } else if (row.type == 'i') {
+                indexes.push_back(read_create_index(view(row.sql), tokens));
+            }
+        }
+    }
+};
+
+// Parses the chunks the reader hands over. From the second full chunk on (a
+// large schema) a second thread parses while the reader reads on; the reader
+// joins in once it has read the last row. SQLite has just spent longer parsing
+// the same text on one core, and the other would otherwise idle.
+class ChunkParser {
+public:
+    ChunkParser() = default;
+    ChunkParser(const ChunkParser&) = delete;
+    ChunkParser& operator=(const ChunkParser&) = delete;
+    ~ChunkParser()
+    {
+        end_of_rows();
+        if (helper_.valid())
+            helper_.wait();
+    }
+
+    void add(std::unique_ptr<Chunk> chunk)
+    {
+        const bool full = chunk->rows.size() == Chunk::rows_per_chunk;
+        std::size_t count;
+        {
+            std::lock_guard lock(mutex_);
+            chunks_.push_back(std::move(chunk));
+            count = chunks_.size();
+        }
+        ready_.notify_one();
+        if (full && count == 2 && !helper_.valid())
+            helper_ = std::async(std::launch::async, [this] { parse_until_none_left(); });
+    }
+
+    // After the last row: parses what is left, on this thread and the helper.
+    std::vector<std::unique_ptr<Chunk>> finish()
+    {
+        end_of_rows();
+        parse_until_none_left();
+        if (helper_.valid())
+            helper_.get();  // rethrows what the helper threw
+        return std::move(chunks_);
+    }
+
+private:
+    void end_of_rows()
+    {
+        {
+            std::lock_guard lock(mutex_);
+            reading_ = false;
+        }
+        ready_.notify_all();
+    }
+
+    void parse_until_none_left()
+    {
+        for (;;) {
+            Chunk* chunk = nullptr;
+            {
+                std::unique_lock lock(mutex_);
+                ready_.wait(lock, [this] { return next_ < chunks_.size() || !reading_; });
+                if (next_ == chunks_.size())
+                    return;
+                chunk = chunks_[next_++].get();  // chunks live on the heap: safe when the vector grows
+            }
+            chunk->parse();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::vector<std::unique_ptr<Chunk>> chunks_;
+    std::size_t next_ = 0;  // the first chunk nobody parses yet
+    bool reading_ = true;
+    std::future<void> helper_;
+};
+
+// Reads sqlite_schema in rowid order into chunks handed to `parser`, leaving
+// out SQLite's own objects, strata's tables and virtual tables.
+void read_rows(sqlite3* db, ChunkParser& parser)
+{
+    static const char* const query = "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid";
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db, query, -1, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+        throw_error(db, rc, query);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(stmt, sqlite3_finalize);
+    auto chunk = std::make_unique<Chunk>();
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         auto* type = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
         auto* name = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1));
         auto* table = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 2));
         auto* sql = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
-        // SQLite's own objects (sqlite_sequence, autoindexes) and strata's tables stay out.
         if (!type || !name || !sql || std::string_view(name).starts_with("sqlite_") ||
             detail::is_internal_table(table ? table : ""))
             continue;
-        Row row;
+        Chunk::Row row;
         row.type = type[0] == 't' ? (type[1] == 'a' ? 't' : 'r') : type[0];
         if (row.type == 't' && detail::istarts_with(detail::trim(sql), "create virtual"))
             continue;  // virtual tables (FTS, R-tree) are not managed by strata
-        row.name = keep(1);
-        row.table = keep(2);
-        row.sql = keep(3);
-        rows.push_back(row);
+        row.name = chunk->keep(name, sqlite3_column_bytes(stmt, 1));
+        row.table = chunk->keep(table, sqlite3_column_bytes(stmt, 2));
+        row.sql = chunk->keep(sql, sqlite3_column_bytes(stmt, 3));
+        chunk->rows.push_back(row);
+        if (chunk->rows.size() == Chunk::rows_per_chunk) {
+            parser.add(std::move(chunk));
+            chunk = std::make_unique<Chunk>();
+        }
     }
     if (rc != SQLITE_DONE)
         throw_error(db, rc, query);
-    auto view = [&arena](Span s) { return std::string_view(arena.data() + s.offset, s.size); };
+    if (!chunk->rows.empty())
+        parser.add(std::move(chunk));
+}
 
-    // Each statement parses on its own; a large schema is parsed in two halves
-    // at once (SQLite has just spent longer parsing the same text, and the
-    // second core would otherwise idle).
-    struct Parsed {
-        std::vector<Table> tables;
-        std::vector<ParsedIndex> indexes;
-    };
-    auto parse = [&](std::size_t begin, std::size_t end) {
-        Parsed out;
-        std::vector<Token> tokens;  // reused for every statement
-        for (std::size_t i = begin; i < end; ++i) {
-            const auto& row = rows[i];
-            if (row.type == 't') {
-                out.tables.push_back(read_create_table(view(row.sql), tokens));
-                out.tables.back().name = std::string(view(row.name));
-            } else if (row.type == 'i') {
-                out.indexes.push_back(read_create_index(view(row.sql), tokens));
-            }
-        }
-        return out;
-    };
-    std::vector<Parsed> parts;
-    if (rows.size() >= 256) {
-        const std::size_t half = rows.size() / 2;
-        auto second = std::async(std::launch::async, parse, half, rows.size());
-        parts.push_back(parse(0, half));
-        parts.push_back(second.get());
-    } else {
-        parts.push_back(parse(0, rows.size()));
-    }
+}  // namespace
+
+Schema read_schema(sqlite3* db)
+{
+    ChunkParser parser;
+    read_rows(db, parser);
+    const auto chunks = parser.finish();
 
     Schema schema;
     std::size_t table_count = 0;
-    for (const auto& part : parts)
-        table_count += part.tables.size();
+    for (const auto& chunk : chunks)
+        table_count += chunk->tables.size();
     schema.tables.reserve(table_count);
-    std::unordered_map<std::string_view, std::size_t> table_index;  // names live in the arena
+    std::unordered_map<std::string_view, std::size_t> table_index;  // names live in the chunks
     table_index.reserve(table_count);
-    for (auto& part : parts)
-        for (auto& t : part.tables)
+    for (const auto& chunk : chunks) {
+        for (auto& t : chunk->tables)
             schema.tables.push_back(std::move(t));
-    for (const auto& row : rows)
-        if (row.type == 't')
-            table_index.emplace(view(row.name), table_index.size());
-    for (auto& part : parts)
-        for (auto& ix : part.indexes)
+        for (const auto& row : chunk->rows)
+            if (row.type == 't')
+                table_index.emplace(chunk->view(row.name), table_index.size());
+    }
+    for (const auto& chunk : chunks)
+        for (auto& ix : chunk->indexes)
             if (auto it = table_index.find(ix.table); it != table_index.end())
                 schema.tables[it->second].indexes.push_back(std::move(ix.index));
-    for (const auto& row : rows) {
-        if (row.type != 'v' && row.type != 'r')
-            continue;
-        SqlObject o;
-        o.kind = row.type == 'v' ? ObjectKind::view : ObjectKind::trigger;
-        o.name = std::string(view(row.name));
-        if (row.type == 'v') {
-            o.definition["sqlite"] = read_view_definition(view(row.sql));
-        } else {
-            o.table = std::string(view(row.table));
-            o.definition["sqlite"] = std::string(detail::trim(view(row.sql)));
+    for (const auto& chunk : chunks)
+        for (const auto& row : chunk->rows) {
+            if (row.type != 'v' && row.type != 'r')
+                continue;
+            SqlObject o;
+            o.kind = row.type == 'v' ? ObjectKind::view : ObjectKind::trigger;
+            o.name = std::string(chunk->view(row.name));
+            if (row.type == 'v') {
+                o.definition["sqlite"] = read_view_definition(chunk->view(row.sql));
+            } else {
+                o.table = std::string(chunk->view(row.table));
+                o.definition["sqlite"] = std::string(detail::trim(chunk->view(row.sql)));
+            }
+            schema.objects.push_back(std::move(o));
         }
-        schema.objects.push_back(std::move(o));
-    }
     for (auto& t : schema.tables) {
         for (auto& fk : t.foreign_keys)
             if (fk.ref_columns.empty())

@@ -163,3 +163,37 @@ TEST(SqliteIntrospect, StrataTablesAreLeftOut)
     ASSERT_EQ(s.tables.size(), 1u);
     EXPECT_EQ(s.tables[0].name, "app");
 }
+
+// 400 tables are 1,200 schema rows: read in chunks and parsed on two threads.
+TEST(SqliteIntrospect, ALargeSchemaComesBackWholeAndInOrder)
+{
+    TempDir dir;
+    auto db = connect(dir.sqlite_url("large.db"));
+    std::string script = "BEGIN;";
+    for (int i = 0; i < 400; ++i) {
+        const auto t = "t" + std::to_string(i);
+        script += "CREATE TABLE " + t + " (id INTEGER PRIMARY KEY, name TEXT NOT NULL" +
+                  (i ? ", parent INTEGER REFERENCES t" + std::to_string(i - 1) : std::string()) + ");";
+        script += "CREATE INDEX ix_" + t + " ON " + t + " (name DESC);";
+        if (i % 100 == 99)
+            script += "CREATE VIEW v" + std::to_string(i) + " AS SELECT id FROM " + t + ";";
+    }
+    db.session().execute(script + "COMMIT;");
+    auto s = db.inspect();
+    ASSERT_EQ(s.tables.size(), 400u);
+    for (int i = 0; i < 400; ++i) {
+        const Table& t = s.tables[static_cast<std::size_t>(i)];
+        ASSERT_EQ(t.name, "t" + std::to_string(i)) << "tables in the order they were created";
+        ASSERT_EQ(t.indexes.size(), 1u) << t.name;
+        EXPECT_EQ(t.indexes[0].name, "ix_" + t.name);
+        EXPECT_TRUE(t.indexes[0].elements[0].descending);
+        ASSERT_EQ(t.foreign_keys.size(), i ? 1u : 0u) << t.name;
+        if (i) {
+            EXPECT_EQ(t.foreign_keys[0].ref_columns, std::vector<std::string>{"id"}) << "from the referenced primary key";
+        }
+    }
+    std::vector<std::string> views;
+    for (const auto& o : s.objects)
+        views.push_back(o.name);
+    EXPECT_EQ(views, (std::vector<std::string>{"v99", "v199", "v299", "v399"}));
+}
