@@ -14,9 +14,10 @@
 
 #include <condition_variable>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <map>
+#include <system_error>
 #include <unordered_map>
 
 namespace strata::sqlite {
@@ -591,7 +592,7 @@ public:
         }
         ready_.notify_one();
         if (full && count == 2 && !helper_.valid())
-            helper_ = std::async(std::launch::async, [this] { parse_until_none_left(); });
+            start_helper();
     }
 
     // After the last row: parses what is left, on this thread and the helper.
@@ -605,6 +606,15 @@ public:
     }
 
 private:
+    void start_helper()
+    {
+        try {
+            helper_ = std::async(std::launch::async, [this] { parse_until_none_left(); });
+        } catch (const std::system_error&) {
+            // No thread to be had (a process at its limit): the reader parses everything.
+        }
+    }
+
     void end_of_rows()
     {
         {
