@@ -182,6 +182,7 @@ std::string without_schema_qualifier(const std::string& body, const std::string&
 // Every query names the bind's schema the same way, so that the lookup travels
 // in the batch instead of costing a round trip before it.
 constexpr std::string_view bind_schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())";
+constexpr std::string_view bind_schema_placeholder = "@schema";
 
 // No row when the search_path names a schema that does not exist (yet).
 const char* const schema_sql = "SELECT oid, nspname FROM pg_namespace WHERE nspname = current_schema()";
@@ -259,8 +260,9 @@ public:
         std::string sql = "SET enable_nestloop = off;";
         for (const char* q : queries) {
             std::string query = q;
-            for (auto at = query.find("@schema"); at != std::string::npos; at = query.find("@schema"))
-                query.replace(at, 7, bind_schema);
+            for (auto at = query.find(bind_schema_placeholder); at != std::string::npos;
+                 at = query.find(bind_schema_placeholder))
+                query.replace(at, bind_schema_placeholder.size(), bind_schema);
             sql += query + ";";
         }
         sql += "RESET enable_nestloop";
@@ -379,23 +381,19 @@ void name_types_and_collations(PGconn* conn, Schema& schema, const std::vector<S
     }
     std::string sql;
     if (!types.empty()) {
-        sql = "SELECT 't', t.oid, v.m, t.typtype::text, t.typname, format_type(t.oid, v.m) FROM (VALUES ";
-        const char* sep = "";
-        for (const auto& [oid, typmod] : types) {
-            sql += sep + ("(" + std::to_string(oid) + "::oid, " + std::to_string(typmod) + ")");
-            sep = ", ";
-        }
-        sql += ") v(o, m) JOIN pg_type t ON t.oid = v.o";
+        std::vector<std::string> rows;
+        for (const auto& [oid, typmod] : types)
+            rows.push_back("(" + std::to_string(oid) + "::oid, " + std::to_string(typmod) + ")");
+        sql = "SELECT 't', t.oid, v.m, t.typtype::text, t.typname, format_type(t.oid, v.m) FROM (VALUES " +
+              detail::join(rows, ", ") + ") v(o, m) JOIN pg_type t ON t.oid = v.o";
     }
     if (!collations.empty()) {
         sql += sql.empty() ? "" : " UNION ALL ";
-        sql += "SELECT 'c', co.oid, 0, '', co.collname, '' FROM pg_collation co WHERE co.oid IN (";
-        const char* sep = "";
-        for (long long oid : collations) {
-            sql += sep + std::to_string(oid);
-            sep = ", ";
-        }
-        sql += ")";
+        std::vector<std::string> oids;
+        for (long long oid : collations)
+            oids.push_back(std::to_string(oid));
+        sql += "SELECT 'c', co.oid, 0, '', co.collname, '' FROM pg_collation co WHERE co.oid IN (" +
+               detail::join(oids, ", ") + ")";
     }
     Result r(PQexec(conn, sql.c_str()));
     if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
@@ -484,12 +482,12 @@ public:
             // A foreign key's conindid is the referenced table's index: only keys own theirs.
             if (auto kind = r.text(i, 2); kind == "p" || kind == "u" || kind == "x")
                 key_indexes.insert(r.number(i, 11));
-            auto oid = r.number(i, 0);
+            const auto [oid, conname] = key;
             auto it = by_oid_.find(oid);
             if (it == by_oid_.end())
                 continue;
             Table& t = schema_.tables[it->second];
-            std::string name(r.text(i, 1));
+            std::string name(conname);
             char type = r.text(i, 2).empty() ? ' ' : r.text(i, 2)[0];
             if (type == 'x')
                 continue;  // exclusion constraints are not modelled; their index is kept out below
