@@ -4,8 +4,11 @@
 // here, not by format_type()/pg_get_indexdef() per row, which dominate the cost;
 // those are called only where there is something only they can say.
 #include "errors.hpp"
+#include "log.hpp"
 #include "literal.hpp"
 #include "postgresql_dialect.hpp"
+#include "result.hpp"
+#include "side_batch.hpp"
 #include "sql_dialect.hpp"
 #include "sql_tokenizer.hpp"
 #include "strata/errors.hpp"
@@ -26,29 +29,6 @@
 namespace strata::postgresql {
 
 namespace {
-
-struct Result {
-    PGresult* r = nullptr;
-    explicit Result(PGresult* result) : r(result) {}
-    ~Result() { PQclear(r); }
-    Result(Result&& other) noexcept : r(std::exchange(other.r, nullptr)) {}
-    Result(const Result&) = delete;
-    Result& operator=(const Result&) = delete;
-    int rows() const { return PQntuples(r); }
-    std::string_view text(int row, int col) const
-    {
-        return {PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col))};
-    }
-    bool null(int row, int col) const { return PQgetisnull(r, row, col); }
-    long long number(int row, int col) const
-    {
-        long long v = 0;
-        auto t = text(row, col);
-        std::from_chars(t.data(), t.data() + t.size(), v);
-        return v;
-    }
-    bool flag(int row, int col) const { return text(row, col) == "t"; }
-};
 
 // "{1,2}" or "1 2" -> numbers.
 std::vector<int> numbers(std::string_view text)
@@ -187,18 +167,25 @@ constexpr std::string_view bind_schema_placeholder = "@schema";
 // No row when the search_path names a schema that does not exist (yet).
 const char* const schema_sql = "SELECT oid, nspname FROM pg_namespace WHERE nspname = current_schema()";
 
-// Plain defaults cannot name columns, so pg_get_expr() needs no table: given one
-// it opens the table to name columns (~10 us each on a fresh connection).
 // One row per column, and one with a NULL attnum for a table without columns.
 // Types and collations come as OIDs: strata decodes the built-in ones and asks
 // the server to name the others afterwards, only when there are any.
 const char* const columns_sql = R"(
 SELECT c.oid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
-       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END,
        a.attcollation, c.relname
 FROM pg_class c
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-LEFT JOIN pg_attrdef ad ON a.atthasdef AND ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartition)";
+
+// Defaults and generation expressions, apart from the columns so that another
+// connection can deparse them meanwhile. Given a table, pg_get_expr() opens it
+// to name columns (~10 us each on a fresh connection): only expressions that
+// name columns (a Var in the node tree), i.e. generation expressions, need it.
+const char* const defaults_sql = R"(
+SELECT ad.adrelid, ad.adnum,
+       CASE WHEN position('{VAR ' in ad.adbin::text) = 0 THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END
+FROM pg_attrdef ad
+JOIN pg_class c ON c.oid = ad.adrelid
 WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartition)";
 
 // Comments, constraints and indexes name their namespace or are filtered here by
@@ -247,26 +234,30 @@ FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typnamespace = @sch
 UNION ALL
 SELECT 'extension', x.extname, '', '' FROM pg_extension x WHERE x.extnamespace = @schema AND x.extname <> 'plpgsql')";
 
-// Sends the catalog queries in one round trip: the server runs each while strata
-// decodes the result before it. Right after a migration the catalogs'
-// statistics are stale (the tables just created are not counted), and the
-// planner then picks nested loops that visit one catalog once per row of
-// another: 0.8 s instead of 20 ms at 1,000 tables. Hash joins over the catalogs
-// are right at every size, so nested loops are off for the batch.
+// The catalog queries as one string, sent in one round trip. Right after a
+// migration the catalogs' statistics are stale (the tables just created are not
+// counted), and the planner then picks nested loops that visit one catalog once
+// per row of another: 0.8 s instead of 20 ms at 1,000 tables. Hash joins over
+// the catalogs are right at every size, so nested loops are off for the batch.
+std::string batch_sql(std::initializer_list<const char*> queries)
+{
+    std::string sql = "SET enable_nestloop = off;";
+    for (const char* q : queries) {
+        std::string query = q;
+        for (auto at = query.find(bind_schema_placeholder); at != std::string::npos;
+             at = query.find(bind_schema_placeholder))
+            query.replace(at, bind_schema_placeholder.size(), bind_schema);
+        sql += query + ";";
+    }
+    return sql + "RESET enable_nestloop";
+}
+
+// Runs batch_sql() on the session: the server runs each query while strata
+// decodes the result before it.
 class Batch {
 public:
-    Batch(PGconn* conn, std::initializer_list<const char*> queries) : conn_(conn)
+    Batch(PGconn* conn, std::initializer_list<const char*> queries) : conn_(conn), sql_(batch_sql(queries))
     {
-        std::string sql = "SET enable_nestloop = off;";
-        for (const char* q : queries) {
-            std::string query = q;
-            for (auto at = query.find(bind_schema_placeholder); at != std::string::npos;
-                 at = query.find(bind_schema_placeholder))
-                query.replace(at, bind_schema_placeholder.size(), bind_schema);
-            sql += query + ";";
-        }
-        sql += "RESET enable_nestloop";
-        sql_ = std::move(sql);
         if (!PQsendQuery(conn_, sql_.c_str()))
             throw_error(conn_, nullptr, sql_);
         Result set(PQgetResult(conn_));  // SET
@@ -439,7 +430,7 @@ public:
         for (std::size_t k = 0; k < rows.size(); ++k) {
             const long long oid = rows[k].first.first;
             if (tables.empty() || tables.back().oid != oid)
-                tables.push_back({r.text(rows[k].second, 10), oid, k, k});
+                tables.push_back({r.text(rows[k].second, 9), oid, k, k});
             tables.back().end = k + 1;
         }
         std::sort(tables.begin(), tables.end(), [](const Span& a, const Span& b) { return a.name < b.name; });
@@ -460,6 +451,17 @@ public:
         }
     }
 
+    void defaults(const Result& r)
+    {
+        for (int i = 0; i < r.rows(); ++i) {
+            auto it = by_oid_.find(r.number(i, 0));
+            if (it == by_oid_.end())
+                continue;
+            if (Column* c = column_at(it->second, r.number(i, 1)))
+                apply_default(it->second, *c, std::string(r.text(i, 2)));
+        }
+    }
+
     void comments(const Result& r)
     {
         for (int i = 0; i < r.rows(); ++i) {
@@ -474,14 +476,12 @@ public:
         }
     }
 
-    // After indexes(), whose indexes behind keys it drops.
     void constraints(const Result& r)
     {
-        std::unordered_set<long long> key_indexes;
         for (const auto& [key, i] : sorted_rows(r, [&](int i) { return std::pair{r.number(i, 0), r.text(i, 1)}; })) {
             // A foreign key's conindid is the referenced table's index: only keys own theirs.
             if (auto kind = r.text(i, 2); kind == "p" || kind == "u" || kind == "x")
-                key_indexes.insert(r.number(i, 11));
+                key_indexes_.insert(r.number(i, 11));
             const auto [oid, conname] = key;
             auto it = by_oid_.find(oid);
             if (it == by_oid_.end())
@@ -502,7 +502,6 @@ public:
                 t.foreign_keys.push_back(foreign_key(r, i, it->second, std::move(name), std::move(columns)));
             }
         }
-        drop_indexes(key_indexes);
     }
 
     void indexes(const Result& r)
@@ -538,6 +537,17 @@ public:
         }
     }
 
+    // After columns() and indexes(): defaults, comments, constraints and
+    // objects, from next() in that order (rest_sql).
+    template <class Next>
+    void rest(Next next)
+    {
+        defaults(next());
+        comments(next());
+        constraints(next());
+        objects(next());
+    }
+
     void objects(const Result& r)
     {
         for (const auto& [key, i] : sorted_rows(r, [&](int i) { return std::pair{r.text(i, 0), r.text(i, 1)}; }))
@@ -547,38 +557,48 @@ public:
     // The follow-up queries, for what only the server can name; then the model.
     Schema finish(PGconn* conn)
     {
+        drop_key_indexes();
         name_types_and_collations(conn, schema_, server_named_);
         name_foreign_references(conn, schema_, foreign_references_);
         return std::move(schema_);
     }
 
 private:
-    // Decodes row i into a new last column of t.
+    // Decodes row i into a new last column of t; its default comes with defaults().
     void column(const Result& r, int i, Table& t)
     {
         Column& c = t.columns.emplace_back();
         c.name = std::string(r.text(i, 2));
         const auto type = builtin_type(r.number(i, 3), r.number(i, 4));
-        const auto collation = r.number(i, 9);
-        ServerNamed named{schema_.tables.size() - 1, t.columns.size() - 1, type ? 0 : r.number(i, 3), r.number(i, 4),
-                          collation == 0 || collation == 100 ? 0 : collation, std::nullopt};
+        const auto collation = r.number(i, 8);
         if (type)
             c.type = *type;
         c.nullable = !r.flag(i, 5);
         c.autoincrement = !r.text(i, 6).empty();  // identity 'a' or 'd'
-        if (!r.null(i, 8)) {
-            std::string expr(r.text(i, 8));
-            if (r.text(i, 7) == "s")
-                c.generated = Generated{std::string(detail::trim(expr)), true};
-            else if (detail::istarts_with(expr, "nextval("))
-                c.autoincrement = true;  // serial: the same as identity for the model
-            else if (type)
-                c.default_value = detail::parse_default(expr, c.type);
-            else
-                named.default_text = std::move(expr);
+        if (r.text(i, 7) == "s")
+            c.generated = Generated{{}, true};  // its expression comes with the defaults
+        if (!type || (collation != 0 && collation != 100)) {
+            server_named_index_[{schema_.tables.size() - 1, t.columns.size() - 1}] = server_named_.size();
+            server_named_.push_back({schema_.tables.size() - 1, t.columns.size() - 1, type ? 0 : r.number(i, 3),
+                                     r.number(i, 4), collation == 0 || collation == 100 ? 0 : collation, std::nullopt});
         }
-        if (named.type_oid || named.collation)
-            server_named_.push_back(std::move(named));
+    }
+
+    // A default (or generation expression) for column c of the table at index
+    // `table`: parsed now if its type is known, after the server names it if not.
+    void apply_default(std::size_t table, Column& c, std::string expr)
+    {
+        const auto column = static_cast<std::size_t>(&c - schema_.tables[table].columns.data());
+        if (c.generated) {
+            c.generated->expression = std::string(detail::trim(expr));
+        } else if (detail::istarts_with(expr, "nextval(")) {
+            c.autoincrement = true;  // serial: the same as identity for the model
+        } else if (auto named = server_named_index_.find({table, column});
+                   named != server_named_index_.end() && server_named_[named->second].type_oid) {
+            server_named_[named->second].default_text = std::move(expr);
+        } else {
+            c.default_value = detail::parse_default(expr, c.type);
+        }
     }
 
     ForeignKey foreign_key(const Result& r, int i, std::size_t table, std::string name, std::vector<std::string> columns)
@@ -632,14 +652,14 @@ private:
 
     // Unique and exclusion constraints have an index of their own, which the
     // indexes query returns too: the model keeps the constraint only.
-    void drop_indexes(const std::unordered_set<long long>& oids)
+    void drop_key_indexes()
     {
         for (std::size_t t = 0; t < tables_.size(); ++t) {
             auto& indexes = schema_.tables[t].indexes;
             const auto& index_oids = tables_[t].index_oids;
             std::size_t kept = 0;
             for (std::size_t k = 0; k < indexes.size(); ++k) {
-                if (oids.count(index_oids[k]))
+                if (key_indexes_.count(index_oids[k]))
                     continue;
                 if (kept != k)
                     indexes[kept] = std::move(indexes[k]);
@@ -681,24 +701,68 @@ private:
     };
     std::vector<TableState> tables_;
     std::vector<ForeignReference> foreign_references_;
+    std::unordered_set<long long> key_indexes_;  // the indexes of unique, primary and exclusion keys
     std::vector<ServerNamed> server_named_;
+    std::map<std::pair<std::size_t, std::size_t>, std::size_t> server_named_index_;  // (table, column) -> entry
 };
+
+// Decodes the side's results if it has them all and read the session's schema:
+// a session that changed its search_path after connecting has another one.
+// They end with: schema, the four queries, RESET.
+bool read_side(SideBatch& side, bool wait_to_connect, SchemaReader& reader, const Result& schema)
+{
+    auto results = side.take(wait_to_connect);
+    if (!results || results->size() < 6)
+        return false;
+    std::size_t next = results->size() - 6;
+    if (const auto& side_schema = (*results)[next++]; side_schema.rows() != 1 || side_schema.number(0, 0) != schema.number(0, 0))
+        return false;
+    reader.rest([&] { return std::move((*results)[next++]); });
+    return true;
+}
 
 }  // namespace
 
-Schema read_schema(PGconn* conn)
+Schema read_schema(PGconn* conn, const SideConnection& side_connection)
 {
-    Batch batch(conn, {schema_sql, columns_sql, comments_sql, indexes_sql, constraints_sql, objects_sql});
+    // A side connection sees committed catalogs only: inside a transaction,
+    // which may have changed the schema, the session reads everything.
+    std::optional<SideBatch> side;
+    using Use = SideConnection::Use;
+    if (side_connection.use != Use::never && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+        auto setup = side_connection.setup.empty() ? "" : side_connection.setup + ";";
+        side.emplace(conn, setup + batch_sql({schema_sql, defaults_sql, comments_sql, constraints_sql, objects_sql}));
+    }
+    Batch batch = side ? Batch(conn, {schema_sql, columns_sql, indexes_sql})
+                       : Batch(conn, {schema_sql, columns_sql, indexes_sql, defaults_sql, comments_sql, constraints_sql,
+                                      objects_sql});
     auto schema = batch.next();
     if (schema.rows() == 0)
         return Schema{};  // the search_path names a schema that does not exist (yet)
     SchemaReader reader{std::string(schema.text(0, 1))};
     reader.columns(batch.next());
-    reader.comments(batch.next());
+    if (!side) {
+        reader.indexes(batch.next());
+        reader.rest([&] { return batch.next(); });
+        batch.finish();
+        return reader.finish(conn);
+    }
+    // The side is usually done by now: its results are decoded while the
+    // server still reads the indexes.
+    std::optional<bool> side_read;
+    const bool wait_to_connect = side_connection.use == Use::always;
+    if (side->done())
+        side_read = read_side(*side, wait_to_connect, reader, schema);
     reader.indexes(batch.next());
-    reader.constraints(batch.next());
-    reader.objects(batch.next());
     batch.finish();
+    if (!side_read)
+        side_read = read_side(*side, wait_to_connect, reader, schema);
+    detail::logger().debug("postgresql: {} read over {}", schema.text(0, 1),
+                           *side_read ? "two connections" : "the session's connection alone");
+    if (!*side_read) {
+        Batch rest(conn, {defaults_sql, comments_sql, constraints_sql, objects_sql});
+        reader.rest([&] { return rest.next(); });
+    }
     return reader.finish(conn);
 }
 

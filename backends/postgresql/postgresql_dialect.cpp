@@ -193,7 +193,7 @@ Schema PostgresqlDialect::inspect(Session& session) const
     if (session.dialect().name() != name())
         throw Error(ErrorCode::usage,
                     "the PostgreSQL dialect cannot inspect a " + std::string(session.dialect().name()) + " session");
-    return read_schema(static_cast<PGconn*>(session.native_handle()));
+    return read_schema(static_cast<PGconn*>(session.native_handle()), SideConnection::of(session.url()));
 }
 
 const PostgresqlDialect& instance()

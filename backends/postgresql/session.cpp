@@ -3,6 +3,7 @@
 #include "errors.hpp"
 #include "log.hpp"
 #include "postgresql_dialect.hpp"
+#include "result.hpp"
 #include "sql_tokenizer.hpp"
 #include "strata/errors.hpp"
 #include "strata/session.hpp"
@@ -21,15 +22,6 @@ namespace strata::postgresql {
 
 namespace {
 
-// Owns a PGresult.
-struct Result {
-    PGresult* r = nullptr;
-    explicit Result(PGresult* result) : r(result) {}
-    ~Result() { PQclear(r); }
-    Result(const Result&) = delete;
-    Result& operator=(const Result&) = delete;
-};
-
 std::string conninfo_value(const std::string& v)
 {
     std::string out = "'";
@@ -45,7 +37,7 @@ std::string conninfo_value(const std::string& v)
 bool is_strata_parameter(const std::string& key)
 {
     return key == "schema" || key == "host" || key == "port" || key == "connect_timeout" || key == "application_name" ||
-           key == "options";
+           key == "options" || key == "inspect_connections";
 }
 
 // A name that needs no quotes (lower case, letters, digits, _): it can go in the
@@ -159,6 +151,7 @@ class PostgresqlSession final : public Session {
 public:
     PostgresqlSession(const Url& url, const ConnectOptions&) : url_(url)
     {
+        (void)SideConnection::of(url);  // a bad ?inspect_connections= fails here, not at inspect time
         try {
             soci_ = std::make_unique<soci::session>(*soci::factory_postgresql(), conninfo(url));
         } catch (const soci::soci_error& e) {
@@ -170,8 +163,8 @@ public:
         }
         conn_ = static_cast<soci::postgresql_session_backend*>(soci_->get_backend())->conn_;
         PQsetNoticeProcessor(conn_, log_notice, nullptr);
-        if (auto schema = url.param("schema"); !schema.empty() && !is_plain_identifier(schema))
-            execute("SET search_path TO " + instance().quote(schema));
+        if (auto statement = search_path_statement(url); !statement.empty())
+            execute(statement);
     }
 
     ~PostgresqlSession() override
@@ -290,6 +283,22 @@ private:
 };
 
 }  // namespace
+
+SideConnection SideConnection::of(const Url& url)
+{
+    const auto n = url.param("inspect_connections");
+    if (!n.empty() && n != "1" && n != "2")
+        throw ConfigError("inspect_connections=" + n + " in " + url.masked() +
+                          ": it must be 1 (read the catalogs over this connection only) or 2 (always over two "
+                          "connections); without it, a second connection is used when it is up in time");
+    return {n == "1" ? Use::never : n == "2" ? Use::always : Use::when_ready, search_path_statement(url)};
+}
+
+std::string search_path_statement(const Url& url)
+{
+    auto schema = url.param("schema");
+    return schema.empty() || is_plain_identifier(schema) ? "" : "SET search_path TO " + instance().quote(schema);
+}
 
 std::unique_ptr<Session> PostgresqlDialect::open(const Url& url, const ConnectOptions& options) const
 {

@@ -3,6 +3,12 @@
 
 #include "strata/inspect.hpp"
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
 using namespace strata;
 using namespace strata::test;
 
@@ -148,4 +154,160 @@ TEST_F(PostgresqlIntrospect, KeysOwnTheirIndexesAndEachListComesInNameOrder)
     EXPECT_EQ(t.find_column("code")->type, Type::varchar(8));
     EXPECT_EQ(t.find_column("code")->collation, "POSIX");
     EXPECT_EQ(t.find_column("at")->type, Type::custom("timestamp(3) without time zone"));
+}
+
+namespace {
+
+// What strata logs at debug level while it lives.
+class LogCapture {
+public:
+    LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256))
+    {
+        logger_ = spdlog::get("strata");
+        if (!logger_)
+            logger_ = spdlog::stderr_color_mt("strata");
+        level_ = logger_->level();
+        logger_->sinks().push_back(sink_);
+        logger_->set_level(spdlog::level::debug);
+    }
+    ~LogCapture()
+    {
+        auto& sinks = logger_->sinks();
+        sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+        logger_->set_level(level_);
+    }
+    LogCapture(const LogCapture&) = delete;
+    LogCapture& operator=(const LogCapture&) = delete;
+
+    [[nodiscard]] bool saw(const std::string& text) const
+    {
+        for (const auto& line : sink_->last_formatted())
+            if (line.find(text) != std::string::npos)
+                return true;
+        return false;
+    }
+
+private:
+    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+    std::shared_ptr<spdlog::logger> logger_;
+    spdlog::level::level_enum level_ = spdlog::level::info;
+};
+
+const std::string read_over_two = "read over two connections";
+const std::string read_over_one = "read over the session's connection alone";
+
+}  // namespace
+
+TEST_F(PostgresqlIntrospect, TwoConnectionsReadWhatOneReads)
+{
+    PgSchema schema(server_url_);
+    connect(schema.url()).session().execute(read_file(data_file("foreign_postgresql.sql")));
+    LogCapture log;
+    auto one = connect(schema.url() + "&inspect_connections=1").inspect();
+    EXPECT_FALSE(log.saw(read_over_two));
+    auto two = connect(schema.url() + "&inspect_connections=2").inspect();
+    EXPECT_TRUE(log.saw(schema.name() + " " + read_over_two));
+    auto as_it_comes = connect(schema.url()).inspect();  // two connections if the second is up in time
+
+    ASSERT_EQ(one.tables.size(), 4u);
+    EXPECT_TRUE(compare(one, two).empty()) << lines(compare(one, two));
+    EXPECT_TRUE(compare(one, as_it_comes).empty()) << lines(compare(one, as_it_comes));
+    // What the second connection reads: defaults (also of a type the server
+    // names), generation expressions, comments, constraints, objects.
+    const auto* order = two.find_table("order");
+    EXPECT_EQ(order->find_column("status")->default_value, Default::literal(std::string("new")));
+    EXPECT_EQ(order->find_column("placed")->default_value, Default::now());
+    EXPECT_EQ(order->find_column("total")->comment, "in cents; \"with quotes\"");
+    EXPECT_EQ(order->checks.size(), 1u);
+    EXPECT_EQ(order->uniques.size(), 1u);
+    const auto* amount = two.find_table("line")->find_column("amount");
+    ASSERT_TRUE(amount->generated);
+    EXPECT_NE(amount->generated->expression.find("qty"), std::string::npos) << amount->generated->expression;
+    EXPECT_EQ(two.find_table("line")->foreign_keys.size(), 2u);
+    EXPECT_NE(two.find_object(ObjectKind::trigger, "log_paid"), nullptr);
+}
+
+TEST_F(PostgresqlIntrospect, InsideATransactionTheSessionReadsItsOwnChanges)
+{
+    // A second connection would not see them: inside a transaction there is none.
+    PgSchema schema(server_url_);
+    auto db = connect(schema.url() + "&inspect_connections=2");
+    LogCapture log;
+    Transaction tx(db.session());
+    db.session().execute("CREATE TABLE pending (id bigint PRIMARY KEY, n integer DEFAULT 7 CHECK (n > 0))");
+    db.session().execute("CREATE INDEX ix_pending_n ON pending (n)");
+    db.session().execute("COMMENT ON TABLE pending IS 'not committed'");
+    auto s = db.inspect();
+    tx.rollback();
+    const auto* pending = s.find_table("pending");
+    ASSERT_NE(pending, nullptr);
+    EXPECT_EQ(pending->find_column("n")->default_value, Default::literal(std::int64_t{7}));
+    EXPECT_EQ(pending->checks.size(), 1u);
+    EXPECT_NE(pending->find_index("ix_pending_n"), nullptr);
+    EXPECT_EQ(pending->comment, "not committed");
+    EXPECT_FALSE(log.saw(read_over_two));
+    EXPECT_TRUE(db.inspect().tables.empty());
+}
+
+TEST_F(PostgresqlIntrospect, ASessionThatMovedToAnotherSchemaReadsThatOne)
+{
+    // The second connection starts in the URL's schema; the session has left it.
+    PgSchema first(server_url_);
+    PgSchema second(server_url_);
+    connect(first.url()).session().execute("CREATE TABLE a (id bigint PRIMARY KEY, n integer DEFAULT 1)");
+    connect(second.url()).session().execute(
+        "CREATE TABLE b (id bigint PRIMARY KEY, n integer DEFAULT 2); CREATE INDEX ix_b_n ON b (n);"
+        "COMMENT ON COLUMN b.n IS 'second'");
+    auto db = connect(first.url() + "&inspect_connections=2");
+    db.session().execute("SET search_path TO \"" + second.name() + "\"");
+    LogCapture log;
+    auto s = db.inspect();
+    ASSERT_EQ(s.tables.size(), 1u);
+    const auto& b = s.tables[0];
+    EXPECT_EQ(b.name, "b");
+    EXPECT_EQ(b.find_column("n")->default_value, Default::literal(std::int64_t{2}));
+    EXPECT_EQ(b.find_column("n")->comment, "second");
+    EXPECT_NE(b.find_index("ix_b_n"), nullptr);
+    EXPECT_TRUE(log.saw(read_over_one));
+}
+
+TEST_F(PostgresqlIntrospect, ASchemaNameThatNeedsQuotesIsReadOverTwoConnections)
+{
+    auto admin = connect(server_url_);
+    const std::string name = "Tenant " + unique_name("q");
+    admin.session().execute("CREATE SCHEMA \"" + name + "\"");
+    {
+        auto db = connect(server_url_ + "?schema=" + name + "&inspect_connections=2");
+        db.session().execute("CREATE TABLE t (id bigint PRIMARY KEY, n integer DEFAULT 3)");
+        LogCapture log;
+        auto s = db.inspect();
+        ASSERT_EQ(s.tables.size(), 1u);
+        EXPECT_EQ(s.tables[0].find_column("n")->default_value, Default::literal(std::int64_t{3}));
+        EXPECT_TRUE(log.saw(name + " " + read_over_two));
+    }
+    admin.session().execute("DROP SCHEMA \"" + name + "\" CASCADE");
+}
+
+TEST_F(PostgresqlIntrospect, TheSecondConnectionLogsInAsTheSessionDidOrIsDoneWithout)
+{
+    auto admin = connect(server_url_);
+    auto role = unique_name("one");
+    admin.session().execute("CREATE ROLE \"" + role + "\" LOGIN PASSWORD 'its-secret' CONNECTION LIMIT 2");
+    PgSchema schema(server_url_);
+    connect(schema.url()).session().execute(
+        "CREATE TABLE t (id bigint PRIMARY KEY, n integer DEFAULT 4); CREATE INDEX ix_t_n ON t (n);"
+        "GRANT USAGE ON SCHEMA \"" + schema.name() + "\" TO \"" + role + "\"");
+    auto url = Url::parse(schema.url() + "&inspect_connections=2");
+    url.user = role;
+    url.password = "its-secret";
+    for (const char* limit : {"2", "1"}) {
+        admin.session().execute("ALTER ROLE \"" + role + "\" CONNECTION LIMIT " + limit);
+        LogCapture log;
+        auto s = connect(url.unmasked()).inspect();
+        ASSERT_EQ(s.tables.size(), 1u);
+        EXPECT_EQ(s.tables[0].find_column("n")->default_value, Default::literal(std::int64_t{4}));
+        EXPECT_NE(s.tables[0].find_index("ix_t_n"), nullptr);
+        EXPECT_TRUE(log.saw(std::string(limit) == "2" ? read_over_two : read_over_one)) << "connection limit " << limit;
+    }
+    admin.session().execute("DROP OWNED BY \"" + role + "\"; DROP ROLE \"" + role + "\"");
 }
