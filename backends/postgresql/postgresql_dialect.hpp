@@ -47,7 +47,7 @@ std::string search_path_statement(const Url& url);
 struct SideConnection {
     enum class Use {
         never,       // ?inspect_connections=1
-        when_ready,  // the default: if it is up by the time the session has read the columns
+        when_ready,  // the default: for large catalogs, if it is up by the time the session has read the columns
         always,      // ?inspect_connections=2: waits for it to connect
     };
     Use use = Use::when_ready;
