@@ -311,3 +311,31 @@ TEST_F(PostgresqlIntrospect, TheSecondConnectionLogsInAsTheSessionDidOrIsDoneWit
     }
     admin.session().execute("DROP OWNED BY \"" + role + "\"; DROP ROLE \"" + role + "\"");
 }
+
+TEST_F(PostgresqlIntrospect, LargeCatalogsAreReadOverTwoConnectionsUnlessOtherReadsRunBeside)
+{
+    // 100 tables of 100 columns: pg_attribute passes 2 MB, the size from which
+    // a second connection pays.
+    PgDatabase database(server_url_);
+    auto db = connect(database.url());
+    db.session().execute(
+        "DO $$ BEGIN FOR i IN 1..100 LOOP EXECUTE format('CREATE TABLE wide_%s (%s)', i, "
+        "(SELECT string_agg(format('c%s integer DEFAULT %s', j, j), ', ') FROM generate_series(1, 100) j)); "
+        "END LOOP; END $$");
+    ASSERT_GE(std::get<std::int64_t>(db.session().scalar("SELECT pg_relation_size('pg_catalog.pg_attribute')")),
+              2 * 1024 * 1024);
+    {
+        LogCapture log;
+        auto s = db.inspect();
+        ASSERT_EQ(s.tables.size(), 100u);
+        EXPECT_EQ(s.find_table("wide_7")->find_column("c42")->default_value, Default::literal(std::int64_t{42}));
+        EXPECT_TRUE(log.saw("public " + read_over_two));
+    }
+    // diff reads both sides at once: the cores are busy without second connections.
+    auto other = connect(database.url());
+    LogCapture log;
+    auto both = inspect_all({&db.session(), &other.session()});
+    EXPECT_TRUE(compare(both[0], both[1]).empty());
+    EXPECT_EQ(both[1].tables.size(), 100u);
+    EXPECT_FALSE(log.saw(read_over_two));
+}
