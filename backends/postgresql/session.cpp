@@ -290,7 +290,7 @@ SideConnection SideConnection::of(const Url& url)
     if (!n.empty() && n != "1" && n != "2")
         throw ConfigError("inspect_connections=" + n + " in " + url.masked() +
                           ": it must be 1 (read the catalogs over this connection only) or 2 (always over two "
-                          "connections); without it, a second connection is used when it is up in time");
+                          "connections); without it, a second connection is used for large catalogs");
     return {n == "1" ? Use::never : n == "2" ? Use::always : Use::when_ready, search_path_statement(url)};
 }
 
