@@ -8,7 +8,9 @@
 #include <cerrno>
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <system_error>
+#include <utility>
 
 namespace strata::postgresql {
 
@@ -42,36 +44,39 @@ namespace {
 // and time zone, SSL settings, ...), pinned to the host and address it reached:
 // another host of a list, or another address of a name, could be another server.
 struct Parameters {
-    std::vector<std::string> storage;  // keyword, value, keyword, value, ...
-    std::vector<const char*> keywords;
-    std::vector<const char*> values;
+    std::vector<std::pair<std::string, std::string>> pairs;  // keyword, value
 
     explicit Parameters(PGconn* session)
     {
         PQconninfoOption* options = PQconninfo(session);
         for (auto* o = options; o && o->keyword; ++o) {
             std::string_view key = o->keyword;
-            if (o->val && *o->val && key != "host" && key != "hostaddr" && key != "port")
+            if (key != "host" && key != "hostaddr" && key != "port")
                 add(o->keyword, o->val);
         }
         PQconninfoFree(options);
         add("host", PQhost(session));
         add("hostaddr", PQhostaddr(session));  // empty on a Unix socket
         add("port", PQport(session));
-        for (std::size_t i = 0; i < storage.size(); i += 2) {
-            keywords.push_back(storage[i].c_str());
-            values.push_back(storage[i + 1].c_str());
-        }
-        keywords.push_back(nullptr);
-        values.push_back(nullptr);
     }
 
     void add(const char* keyword, const char* value)
     {
-        if (!value || !*value)
-            return;
-        storage.emplace_back(keyword);
-        storage.emplace_back(value);
+        if (value && *value)
+            pairs.emplace_back(keyword, value);
+    }
+
+    // Starts a non-blocking connection with them.
+    PGconn* start() const
+    {
+        std::vector<const char*> keywords, values;
+        for (const auto& [keyword, value] : pairs) {
+            keywords.push_back(keyword.c_str());
+            values.push_back(value.c_str());
+        }
+        keywords.push_back(nullptr);
+        values.push_back(nullptr);
+        return PQconnectStartParams(keywords.data(), values.data(), 0);
     }
 };
 
@@ -102,7 +107,7 @@ bool wait_until_up(PGconn* conn, int wake)
 void run(SideBatch::State* state, const Parameters& parameters, const std::string& sql)
 {
     using Phase = SideBatch::State::Phase;
-    PGconn* conn = PQconnectStartParams(parameters.keywords.data(), parameters.values.data(), 0);
+    PGconn* conn = parameters.start();
     const bool up = wait_until_up(conn, state->wake[0]);
     {
         std::lock_guard lock(state->mutex);
