@@ -19,12 +19,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace strata::postgresql {
 
@@ -187,7 +189,7 @@ WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartit
 // connection can deparse them meanwhile. Given a table, pg_get_expr() opens it
 // to name columns (~10 us each on a fresh connection): only expressions that
 // name columns (a Var in the node tree), i.e. generation expressions, need it.
-const char* const defaults_sql = R"(
+constexpr const char* defaults_sql = R"(
 SELECT ad.adrelid, ad.adnum,
        CASE WHEN position('{VAR ' in ad.adbin::text) = 0 THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END
 FROM pg_attrdef ad
@@ -197,12 +199,12 @@ WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartit
 // Comments, constraints and indexes name their namespace or are filtered here by
 // table OID: a join with pg_class would scan it once more per query. None is
 // sorted by the server: on a fresh connection that costs more than sorting here.
-const char* const comments_sql = R"(
+constexpr const char* comments_sql = R"(
 SELECT d.objoid, d.objsubid, d.description
 FROM pg_description d
 WHERE d.classoid = 'pg_class'::regclass AND d.objoid >= 16384)";
 
-const char* const constraints_sql = R"(
+constexpr const char* constraints_sql = R"(
 SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confkey,
        con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
        CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END, con.confrelid, con.conindid
@@ -224,7 +226,7 @@ WHERE ic.relnamespace = @schema AND NOT i.indisprimary)";
 
 // pg_get_triggerdef() qualifies the table with its schema unless asked for the
 // "pretty" form, which names it as the search_path sees it.
-const char* const objects_sql = R"(
+constexpr const char* objects_sql = R"(
 SELECT 'view', c.relname, '', pg_get_viewdef(c.oid) FROM pg_class c
 WHERE c.relnamespace = @schema AND c.relkind = 'v'
 UNION ALL
@@ -240,12 +242,24 @@ FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typnamespace = @sch
 UNION ALL
 SELECT 'extension', x.extname, '', '' FROM pg_extension x WHERE x.extnamespace = @schema AND x.extname <> 'plpgsql')";
 
+// What a side connection can read while the session reads the columns and
+// indexes; SchemaReader::rest() decodes their results in this order.
+constexpr const char* rest_queries[] = {defaults_sql, comments_sql, constraints_sql, objects_sql};
+
+// `first`, then rest_queries.
+std::vector<const char*> with_rest(std::initializer_list<const char*> first)
+{
+    std::vector<const char*> out(first);
+    out.insert(out.end(), std::begin(rest_queries), std::end(rest_queries));
+    return out;
+}
+
 // The catalog queries as one string, sent in one round trip. Right after a
 // migration the catalogs' statistics are stale (the tables just created are not
 // counted), and the planner then picks nested loops that visit one catalog once
 // per row of another: 0.8 s instead of 20 ms at 1,000 tables. Hash joins over
 // the catalogs are right at every size, so nested loops are off for the batch.
-std::string batch_sql(std::initializer_list<const char*> queries)
+std::string batch_sql(const std::vector<const char*>& queries)
 {
     std::string sql = "SET enable_nestloop = off;";
     for (const char* q : queries) {
@@ -262,7 +276,7 @@ std::string batch_sql(std::initializer_list<const char*> queries)
 // decodes the result before it.
 class Batch {
 public:
-    Batch(PGconn* conn, std::initializer_list<const char*> queries) : conn_(conn), sql_(batch_sql(queries))
+    Batch(PGconn* conn, const std::vector<const char*>& queries) : conn_(conn), sql_(batch_sql(queries))
     {
         if (!PQsendQuery(conn_, sql_.c_str()))
             throw_error(conn_, nullptr, sql_);
@@ -538,8 +552,7 @@ public:
         }
     }
 
-    // After columns() and indexes(): defaults, comments, constraints and
-    // objects, from next() in that order (rest_sql).
+    // After columns(): the results of rest_queries, from next() in that order.
     template <class Next>
     void rest(Next next)
     {
@@ -735,13 +748,14 @@ private:
 
 // Decodes the side's results if it has them all and read the session's schema:
 // a session that changed its search_path after connecting has another one.
-// They end with: schema, the four queries, RESET.
+// They end with: schema, rest_queries, RESET.
 bool read_side(SideBatch& side, bool wait_to_connect, SchemaReader& reader, const Result& schema)
 {
+    constexpr std::size_t ending = std::size(rest_queries) + 2;
     auto results = side.take(wait_to_connect);
-    if (!results || results->size() < 6)
+    if (!results || results->size() < ending)
         return false;
-    std::size_t next = results->size() - 6;
+    std::size_t next = results->size() - ending;
     if (const auto& side_schema = (*results)[next++]; side_schema.rows() != 1 || side_schema.number(0, 0) != schema.number(0, 0))
         return false;
     reader.rest([&] { return std::move((*results)[next++]); });
@@ -771,11 +785,10 @@ Schema read_schema(PGconn* conn, const SideConnection& side_connection)
     if (side_connection.use != Use::never && PQtransactionStatus(conn) == PQTRANS_IDLE &&
         (side_connection.use == Use::always || catalogs_are_large(conn))) {
         auto setup = side_connection.setup.empty() ? "" : side_connection.setup + ";";
-        side.emplace(conn, setup + batch_sql({schema_sql, defaults_sql, comments_sql, constraints_sql, objects_sql}));
+        side.emplace(conn, setup + batch_sql(with_rest({schema_sql})));
     }
-    Batch batch = side ? Batch(conn, {schema_sql, columns_sql, indexes_sql})
-                       : Batch(conn, {schema_sql, columns_sql, indexes_sql, defaults_sql, comments_sql, constraints_sql,
-                                      objects_sql});
+    Batch batch(conn, side ? std::vector{schema_sql, columns_sql, indexes_sql}
+                           : with_rest({schema_sql, columns_sql, indexes_sql}));
     auto schema = batch.next();
     if (schema.rows() == 0)
         return Schema{};  // the search_path names a schema that does not exist (yet)
@@ -800,7 +813,7 @@ Schema read_schema(PGconn* conn, const SideConnection& side_connection)
     detail::logger().debug("postgresql: {} read over {}", schema.text(0, 1),
                            *side_read ? "two connections" : "the session's connection alone");
     if (!*side_read) {
-        Batch rest(conn, {defaults_sql, comments_sql, constraints_sql, objects_sql});
+        Batch rest(conn, with_rest({}));
         reader.rest([&] { return rest.next(); });
     }
     return reader.finish(conn);
