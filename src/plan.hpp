@@ -6,6 +6,7 @@
 #include "strata/upgrader.hpp"
 
 #include <functional>
+#include <span>
 #include <vector>
 
 namespace strata::detail {
@@ -19,17 +20,29 @@ struct PlanItem {
 struct StepPlan {
     const Step* step = nullptr;
     bool down = false;
+    TransactionFrame frame;  // around the step's transaction
     std::vector<PlanItem> items;
-    // Raw SQL that may change the schema: the live schema may then differ from the
-    // tracked one. (Data code is judged by the statements it runs.)
-    bool opaque = false;
 };
 
 // The ops a step runs: its own, or on the way down its explicit down ops or the
 // reverse of each op in reverse order. Throws Error(irreversible) naming the op.
 [[nodiscard]] std::vector<Op> step_ops(const Step& step, bool down, const std::string& bind);
 
-// Renders the step against `state` (the schema before it) and advances `state`.
+// A step's ops as they run: runs of schema ops, rendered together (SQLite may
+// merge several changes of one table into one rebuild), and data code between them.
+struct Segment {
+    std::span<const Op> ops;       // schema ops (raw SQL included), when code is null
+    const RunCode* code = nullptr;  // data code
+};
+[[nodiscard]] std::vector<Segment> segments(std::span<const Op> ops);
+
+// The data code's function for the direction; throws Error(irreversible) naming the step when there is none.
+[[nodiscard]] const std::function<void(Session&)>& code_to_run(const RunCode& code, const Step& step,
+                                                                const std::string& bind);
+
+// Renders the step against `state` (the schema before it) and advances `state`:
+// the offline path (`sql`, dry runs). The upgrader renders the same segments one
+// by one inside the transaction, against the schema really there (step_executor).
 [[nodiscard]] StepPlan plan_step(const Step& step, bool down, const Dialect& dialect, Schema& state,
                                  const std::string& bind);
 

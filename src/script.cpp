@@ -31,30 +31,26 @@ public:
             statement(s);
     }
 
-    // One step as upgrade runs it: before-transaction statements, the transaction
-    // with the step and its version row, after-transaction statements.
+    // One step as upgrade runs it: what goes before the transaction, the
+    // transaction with the step, its checks and its version row, what goes after.
     void step(const Step& step, const detail::StepPlan& plan, const char* kind)
     {
         comment(std::string(plan.down ? "revert" : "step") + " " + std::to_string(step.version) + ": " + step.description);
-        auto phase = [&](Statement::Phase p) {
-            for (const auto& item : plan.items) {
-                if (item.code) {
-                    if (p == Statement::Phase::transaction)
-                        comment("data code \"" + item.code_revision + "\" runs here (in the application)");
-                } else if (item.statement.phase == p) {
-                    statement(item.statement);
-                }
-            }
-        };
-        phase(Statement::Phase::before_transaction);
+        statements(plan.frame.before);
         if (!step.no_transaction)
             out_ += "BEGIN;\n";
-        phase(Statement::Phase::transaction);
+        for (const auto& item : plan.items) {
+            if (item.code)
+                comment("data code \"" + item.code_revision + "\" runs here (in the application)");
+            else
+                statement(item.statement);
+        }
         if (step.no_transaction)
             out_ += "BEGIN;\n";
+        statements(plan.frame.checks);
         statement(detail::insert_version_row(d_, {step.version, step.description, kind, checksum(step), std::nullopt}));
         out_ += "COMMIT;\n";
-        phase(Statement::Phase::after_transaction);
+        statements(plan.frame.after);
         blank();
     }
 

@@ -2,6 +2,7 @@
 #include "sql_dialect.hpp"
 
 #include "literal.hpp"
+#include "step_executor.hpp"
 #include "strata/errors.hpp"
 #include "text.hpp"
 
@@ -24,6 +25,33 @@ bool Dialect::snapshot(Session&, const std::string&) const
 bool Dialect::renders_from_state(const Op&) const
 {
     return false;
+}
+
+TransactionFrame Dialect::frame(std::span<const Op>) const
+{
+    return {};
+}
+
+Schema Dialect::inspect_tables(Session& session, const std::vector<std::string>& tables) const
+{
+    return detail::tables_and_dependents(inspect(session), tables);
+}
+
+std::unique_ptr<MigrationLock> Dialect::outside_transaction_lock(Session&, std::chrono::seconds) const
+{
+    return nullptr;
+}
+
+void TransactionFrame::merge(const TransactionFrame& other)
+{
+    auto add = [](std::vector<Statement>& to, const std::vector<Statement>& from) {
+        for (const auto& s : from)
+            if (std::none_of(to.begin(), to.end(), [&](const Statement& t) { return t.sql == s.sql; }))
+                to.push_back(s);
+    };
+    add(before, other.before);
+    add(checks, other.checks);
+    add(after, other.after);
 }
 
 }  // namespace strata

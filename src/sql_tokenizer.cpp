@@ -538,18 +538,4 @@ SplitResult split_statements(std::string_view sql, TokenizerOptions options)
     return result;
 }
 
-bool may_change_schema(std::string_view statement)
-{
-    Tokenizer t(statement);
-    for (Token token = t.next(); !token.is(TokenKind::end); token = t.next()) {
-        if (token.is_trivia() || token.is_punct('('))
-            continue;
-        for (const char* keyword : {"create", "alter", "drop", "comment", "do", "call", "execute", "rename"})
-            if (token.is_word(keyword))
-                return true;
-        return false;
-    }
-    return false;
-}
-
 }  // namespace strata::detail

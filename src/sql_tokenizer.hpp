@@ -91,11 +91,6 @@ void tokenize_into(std::vector<Token>& out, std::string_view sql, TokenizerOptio
 // (x::text), grouping parentheses, "= ANY (ARRAY[...])" as IN (...), ~~ as LIKE.
 [[nodiscard]] std::string normalize_expression(std::string_view expression);
 
-// Whether a statement may change the schema, judged by its first keyword:
-// CREATE, ALTER, DROP, COMMENT, and DO, CALL and EXECUTE, which may run anything.
-// INSERT, UPDATE, DELETE, SELECT, WITH, SET, PRAGMA and the like do not.
-[[nodiscard]] bool may_change_schema(std::string_view statement);
-
 // Splits SQL text into statements on top-level semicolons, keeping CREATE
 // TRIGGER ... BEGIN ... END together. Empty statements are dropped.
 struct SplitStatement {

@@ -5,6 +5,7 @@
 #include "log.hpp"
 #include "plan.hpp"
 #include "sql_tokenizer.hpp"
+#include "step_executor.hpp"
 #include "strata/errors.hpp"
 #include "strata/inspect.hpp"
 #include "strata/validate.hpp"
@@ -55,34 +56,39 @@ double since_ms(Clock::time_point start)
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// Runs the after-transaction statements whatever happens (foreign keys back on
-// after a rebuild, also when the step failed).
+// Runs the statements after a step's transaction whatever happens (foreign keys
+// back on after a rebuild, also when the step failed).
 class AfterPhase {
 public:
-    explicit AfterPhase(Session& session) : session_(session) {}
+    AfterPhase(Session& session, std::vector<Statement> statements) : session_(session), statements_(std::move(statements)) {}
     ~AfterPhase()
     {
-        for (const auto& sql : statements_) {
+        for (const auto& st : statements_) {
             try {
-                session_.execute(sql);
+                session_.execute(st.sql);
             } catch (const std::exception& e) {
-                detail::logger().error("restoring the connection after a step ('{}'): {}", sql, e.what());
+                detail::logger().error("restoring the connection after a step ('{}'): {}", st.sql, e.what());
             }
         }
     }
     AfterPhase(const AfterPhase&) = delete;
     AfterPhase& operator=(const AfterPhase&) = delete;
-    void add(const std::string& sql) { statements_.push_back(sql); }
 
 private:
     Session& session_;
-    std::vector<std::string> statements_;
+    std::vector<Statement> statements_;
 };
+
+bool has_opaque_ops(const Step& step)
+{
+    return std::any_of(step.ops.begin(), step.ops.end(), [](const Op& op) { return !is_model_expressible(op); });
+}
 
 class Runner {
 public:
     Runner(Bind& bind, const RunOptions& options)
-        : b_(bind), o_(options), s_(bind.database.session()), d_(bind.database.dialect())
+        : b_(bind), o_(options), s_(bind.database.session()), d_(bind.database.dialect()),
+          executor_(s_, d_, bind.name, state_)
     {
         s_.attach_schema(&b_.models);
     }
@@ -94,12 +100,8 @@ public:
     BindReport stamp(long long version);
 
 private:
-    [[noreturn]] void fail_step(const Step& step, const DatabaseError& e, const std::string& sql, bool down);
-    void execute_statement(const Step& step, const Statement& st, bool down);
-    void execute_items(const Step& step, const detail::StepPlan& plan, Statement::Phase phase);
-    void run_data_code(const std::function<void(Session&)>& code);
     std::unique_ptr<MigrationLock> acquire_lock();
-    void refresh_state();
+    void run_frame_before(const Step& step, const TransactionFrame& frame, bool down);
     void check_checksums();
     [[noreturn]] void database_newer(long long current);
     BindReport fresh_setup();
@@ -116,11 +118,10 @@ private:
     Session& s_;
     const Dialect& d_;
     std::unique_ptr<MigrationLock> lock_;
-    // The bind's schema as the steps so far leave it, and the version it is the
-    // schema of; unknown after raw SQL or data code, or when another process moved on.
-    Schema state_;
-    std::optional<long long> state_version_;
-    bool schema_touched_ = false;  // data code ran a statement that may change the schema
+    // What strata believes the schema is; read from the database only where an
+    // op renders from its table (see step_executor.hpp), never for a chain of raw SQL.
+    detail::TrackedSchema state_;
+    detail::StepExecutor executor_;
 };
 
 void Runner::log_step(const Step& step, const char* kind, double ms)
@@ -139,87 +140,6 @@ void Runner::database_newer(long long current)
                 context_of(b_));
 }
 
-[[noreturn]] void Runner::fail_step(const Step& step, const DatabaseError& e, const std::string& sql, bool down)
-{
-    auto c = e.context();
-    c.bind = b_.name;
-    c.version = step.version;
-    c.description = step.description;
-    if (c.sql.empty())
-        c.sql = sql;
-    throw DatabaseError(e.kind(),
-                        std::string(down ? "reverting" : "applying") + " step " + std::to_string(step.version) + " (\"" +
-                            step.description + "\") of bind '" + b_.name + "' failed; it was rolled back and the bind "
-                            "stays at version " + std::to_string(down ? step.version : step.version - 1) + ": " +
-                            e.message(),
-                        std::move(c));
-}
-
-void Runner::execute_statement(const Step& step, const Statement& st, bool down)
-{
-    if (!st.expect_no_rows) {
-        try {
-            s_.execute(st.sql);
-        } catch (const DatabaseError& e) {
-            fail_step(step, e, st.sql, down);
-        }
-        return;
-    }
-    // A guard: any row it returns, or its failing to run at all, fails the step.
-    Rows rows;
-    try {
-        rows = s_.query(st.sql);
-    } catch (const DatabaseError& e) {
-        fail_step(step, DatabaseError(e.kind(), st.guard_message + ": " + e.message(), e.context()), st.sql, down);
-    }
-    if (!rows.empty())
-        fail_step(step,
-                  DatabaseError(DatabaseErrorKind::constraint,
-                                st.guard_message + " (" + std::to_string(rows.size()) + " row(s) found)",
-                                ErrorContext{.sql = st.sql}),
-                  st.sql, down);
-}
-
-void Runner::execute_items(const Step& step, const detail::StepPlan& plan, Statement::Phase phase)
-{
-    for (const auto& item : plan.items) {
-        if (item.code) {
-            if (phase != Statement::Phase::transaction)
-                continue;
-            try {
-                run_data_code(item.code);
-            } catch (const DatabaseError& e) {
-                fail_step(step, e, "-- data code: " + item.code_revision, plan.down);
-            } catch (const std::exception& e) {
-                fail_step(step, DatabaseError(DatabaseErrorKind::other, std::string("data code threw: ") + e.what()),
-                          "-- data code: " + item.code_revision, plan.down);
-            }
-            continue;
-        }
-        if (item.statement.phase == phase)
-            execute_statement(step, item.statement, plan.down);
-    }
-}
-
-void Runner::run_data_code(const std::function<void(Session&)>& code)
-{
-    // Data code that changes the schema makes the tracked schema stale; it is
-    // read again before the next step is planned.
-    auto previous = s_.statement_observer();
-    s_.set_statement_observer([this, previous](std::string_view sql) {
-        if (previous)
-            previous(sql);
-        if (detail::may_change_schema(sql))
-            schema_touched_ = true;
-    });
-    struct Restore {
-        Session& session;
-        std::function<void(std::string_view)> observer;
-        ~Restore() { session.set_statement_observer(std::move(observer)); }
-    } restore{s_, std::move(previous)};
-    code(s_);
-}
-
 std::unique_ptr<MigrationLock> Runner::acquire_lock()
 {
     d_.prepare_migration_session(s_, o_.lock_timeout);
@@ -228,13 +148,10 @@ std::unique_ptr<MigrationLock> Runner::acquire_lock()
     return d_.advisory_lock(s_, o_.lock_timeout);
 }
 
-void Runner::refresh_state()
+void Runner::run_frame_before(const Step& step, const TransactionFrame& frame, bool down)
 {
-    // The version and the schema from one snapshot.
-    Transaction tx(s_);
-    state_version_ = detail::read_current_version_checked(s_).value_or(0);
-    state_ = d_.inspect(s_);
-    tx.commit();
+    for (const auto& st : frame.before)
+        executor_.execute(step, st, down);
 }
 
 void Runner::check_checksums()
@@ -301,12 +218,8 @@ BindReport Runner::run(const std::function<void()>& before_work)
             tx.commit();
         }
         current = detail::read_current_version(s_);
-        if (created && current == 0) {
-            state_ = Schema{};  // the bind had no tables: no need to read it back
-            state_version_ = 0;
-        } else {
-            state_version_.reset();
-        }
+        // The bind had no tables: nothing to read back.
+        state_.exact = created && current == 0;
         return upgrade(current.value_or(0), target, "replayed");
     }
     if (*current > head)
@@ -355,9 +268,11 @@ BindReport Runner::fresh_setup()
         throw DatabaseError(e.kind(), "the fresh setup of bind '" + b_.name + "' failed and was rolled back: " + e.message(), c);
     }
     // The steps the models cover are recorded as skipped; seed-data steps run,
-    // planned against the models' schema (copied only for them).
-    if (std::any_of(b_.steps.begin(), b_.steps.end(), [](const Step& s) { return !s.skipped_on_fresh(); }))
-        state_ = b_.models;
+    // against the models' schema (copied only for them).
+    if (std::any_of(b_.steps.begin(), b_.steps.end(), [](const Step& s) { return !s.skipped_on_fresh(); })) {
+        state_.schema = b_.models;
+        state_.exact = true;
+    }
     const auto checksums = skipped_checksums.get();
     for (std::size_t i = 0; i < b_.steps.size(); ++i) {
         const auto& step = b_.steps[i];
@@ -367,8 +282,7 @@ BindReport Runner::fresh_setup()
             continue;
         }
         auto step_start = Clock::now();
-        auto plan = detail::plan_step(step, false, d_, state_, b_.name);
-        execute_items(step, plan, Statement::Phase::transaction);
+        executor_.run(step, false);
         double ms = since_ms(step_start);
         detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
         report.steps.push_back({step.version, step.description, "applied", ms});
@@ -433,161 +347,137 @@ void Runner::run_pre_upgrade_command(long long from, long long to)
 
 void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
 {
-    while (true) {
-        if (!state_version_)
-            refresh_state();
-        if (*state_version_ >= step.version)
-            return;  // another process applied it
-        if (*state_version_ != step.version - 1)
+    const auto frame = d_.frame(step.ops);
+    if (o_.on_step)
+        o_.on_step(StepEvent{b_.name, step.version, step.description, false, false, 0});
+    auto start = Clock::now();
+    AfterPhase after(s_, frame.after);
+    run_frame_before(step, frame, false);
+    Transaction tx(s_, TransactionMode::immediate);
+    // Without a lock held across steps (SQLite), writers wait for one another
+    // here, and whoever comes second finds the bind moved on.
+    if (!lock_) {
+        const auto recorded = detail::read_recorded_version(s_);
+        if (recorded >= step.version)
+            return;  // another process applied it (the transaction rolls back)
+        if (recorded != step.version - 1)
             throw Error(ErrorCode::database_error,
-                        "bind '" + b_.name + "' is at version " + std::to_string(*state_version_) + " while step " +
+                        "bind '" + b_.name + "' is at version " + std::to_string(recorded) + " while step " +
                             std::to_string(step.version) + " was next; run again",
                         context_of(b_, &step));
-        // Planned on the tracked schema itself (no copy per step: a long chain
-        // would copy its whole schema every time). Every way out of this step that
-        // does not record it either throws, ending the run, or forgets the tracked
-        // version, so that the schema is read again.
-        auto plan = detail::plan_step(step, false, d_, state_, b_.name);
-        if (o_.on_step)
-            o_.on_step(StepEvent{b_.name, step.version, step.description, false, false, 0});
-        auto start = Clock::now();
-        AfterPhase after_phase(s_);
-        for (const auto& item : plan.items)
-            if (!item.code && item.statement.phase == Statement::Phase::after_transaction)
-                after_phase.add(item.statement.sql);
-        execute_items(step, plan, Statement::Phase::before_transaction);
-        Transaction tx(s_, TransactionMode::immediate);
-        // Without a lock held across steps (SQLite), writers wait for one another
-        // here, and whoever comes second finds the bind moved on.
-        if (!lock_ && detail::read_recorded_version(s_) != *state_version_) {
-            tx.rollback();
-            state_version_.reset();  // plan again against what the bind is now
-            continue;
-        }
-        if (!backed_up) {
-            take_backup(*state_version_, report);
-            backed_up = true;
-        }
-        schema_touched_ = false;
-        execute_items(step, plan, Statement::Phase::transaction);
-        double ms = since_ms(start);
-        detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
-        if (lock_)
-            lock_->check_held(s_);
-        tx.commit();
-        if (plan.opaque || schema_touched_)
-            state_version_.reset();
-        else
-            state_version_ = step.version;
-        report.steps.push_back({step.version, step.description, "applied", ms});
-        log_step(step, "applied", ms);
-        return;
     }
+    if (!backed_up) {
+        take_backup(step.version - 1, report);
+        backed_up = true;
+    }
+    executor_.run(step, false);
+    executor_.check(step, frame, false);
+    double ms = since_ms(start);
+    detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
+    if (lock_)
+        lock_->check_held(s_);
+    tx.commit();
+    report.steps.push_back({step.version, step.description, "applied", ms});
+    log_step(step, "applied", ms);
 }
 
 void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
 {
-    if (!state_version_)
-        refresh_state();
-    if (*state_version_ >= step.version)
+    // The step cannot hide in a transaction, so other migrators are kept out by a
+    // lock instead, and the version is read again under it: it runs exactly once.
+    auto outside = lock_ ? nullptr : d_.outside_transaction_lock(s_, o_.lock_timeout);
+    const auto recorded = detail::read_recorded_version(s_);
+    if (recorded >= step.version)
         return;
+    if (recorded != step.version - 1)
+        throw Error(ErrorCode::database_error,
+                    "bind '" + b_.name + "' is at version " + std::to_string(recorded) + " while step " +
+                        std::to_string(step.version) + " was next; run again",
+                    context_of(b_, &step));
     // A run interrupted after the statement (or in the middle of CREATE INDEX
     // CONCURRENTLY, which leaves an INVALID index) is resumed, not failed.
     const Op& op = step.ops.front();
-    Schema base = state_;
     bool run_statement = true;
     std::vector<Statement> cleanup;
     if (const auto* create = std::get_if<CreateIndex>(&op)) {
         const auto existing = d_.index_state(s_, create->index.name);
         if (existing != IndexState::absent)
-            for (auto& t : base.tables)
+            for (auto& t : state_.schema.tables)
                 std::erase_if(t.indexes, [&](const Index& ix) { return ix.name == create->index.name; });
         if (existing == IndexState::valid) {
             run_statement = false;  // built before the interruption; only the record is missing
         } else if (existing == IndexState::invalid) {
             detail::logger().warn("{}: index {} was left INVALID by an interrupted run; dropping and rebuilding it",
                                   b_.name, create->index.name);
-            cleanup = d_.render(DropIndex{create->table, create->index.name, std::nullopt, create->concurrently}, state_);
+            cleanup = d_.render(DropIndex{create->table, create->index.name, std::nullopt, create->concurrently},
+                                state_.schema);
         }
     } else if (const auto* drop = std::get_if<DropIndex>(&op)) {
         run_statement = d_.index_state(s_, drop->name) != IndexState::absent;
     }
-    Schema after = base;
-    std::vector<Statement> statements;
-    if (run_statement) {
-        for (auto& item : detail::plan_step(step, false, d_, after, b_.name).items)
-            statements.push_back(std::move(item.statement));
-    } else {
-        try {
-            for (const auto& o : step.ops)
-                apply(after, o);
-        } catch (const ModelError&) {
-            after = base;  // the tracked schema lagged; it is read again below
-        }
-    }
     auto start = Clock::now();
     for (const auto& st : cleanup)
-        execute_statement(step, st, false);
-    for (const auto& st : statements)
-        execute_statement(step, st, false);
+        executor_.execute(step, st, false);
+    if (run_statement) {
+        executor_.run(step, false);
+    } else {
+        try {
+            apply(state_.schema, op);
+        } catch (const ModelError&) {
+            state_.exact = false;  // the tracked schema lagged
+        }
+    }
     double ms = since_ms(start);
     Transaction tx(s_, TransactionMode::immediate);
     detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
     if (lock_)
         lock_->check_held(s_);
     tx.commit();
-    state_ = std::move(after);
-    state_version_ = step.version;
     report.steps.push_back({step.version, step.description, "applied", ms});
     log_step(step, run_statement ? "applied (no transaction)" : "recorded (already built)", ms);
 }
 
 void Runner::apply_atomically(const std::vector<const Step*>& pending, BindReport& report)
 {
-    if (!state_version_)
-        refresh_state();
-    std::vector<detail::StepPlan> plans;
-    Schema& after = state_;  // planned in place; a failure ends the run
+    TransactionFrame frame;
     for (const auto* step : pending) {
         if (step->no_transaction)
             throw ConfigError("bind '" + b_.name + "': step " + std::to_string(step->version) +
                               " runs without a transaction, so the pending steps cannot run as one: upgrade without "
                               "--atomic");
-        plans.push_back(detail::plan_step(*step, false, d_, after, b_.name));
+        frame.merge(d_.frame(step->ops));
     }
-    AfterPhase after_phase(s_);
-    for (std::size_t i = 0; i < plans.size(); ++i) {
-        for (const auto& item : plans[i].items)
-            if (!item.code && item.statement.phase == Statement::Phase::after_transaction)
-                after_phase.add(item.statement.sql);
-        execute_items(*pending[i], plans[i], Statement::Phase::before_transaction);
-    }
+    const long long from = pending.front()->version - 1;
+    AfterPhase after(s_, frame.after);
+    run_frame_before(*pending.front(), frame, false);
     Transaction tx(s_, TransactionMode::immediate);
-    auto current = detail::read_recorded_version(s_);
-    if (current >= pending.back()->version) {
-        tx.rollback();
-        state_version_.reset();  // another process did it; the planned schema is not this one
-        return;
-    }
-    if (current != *state_version_ || current != pending.front()->version - 1)
+    const auto current = detail::read_recorded_version(s_);
+    if (current >= pending.back()->version)
+        return;  // another process did it (the transaction rolls back)
+    if (current != from)
         throw Error(ErrorCode::database_error,
                     "bind '" + b_.name + "' moved to version " + std::to_string(current) +
-                        " while the atomic upgrade was planned; run again",
+                        " while the atomic upgrade started; run again",
                     context_of(b_));
     take_backup(current, report);
-    for (std::size_t i = 0; i < plans.size(); ++i) {
+    executor_.stays_at(from);  // a failing step rolls back the whole batch
+    for (const auto* step : pending) {
         auto start = Clock::now();
-        execute_items(*pending[i], plans[i], Statement::Phase::transaction);
+        executor_.run(*step, false);
+        // The frame's checks after data code and raw SQL too, which ran with
+        // foreign keys off if any step of the batch needed them off.
+        if (!frame.checks.empty() && has_opaque_ops(*step))
+            executor_.check(*step, frame, false);
         double ms = since_ms(start);
-        detail::write_version_row(s_, {pending[i]->version, pending[i]->description, "applied", checksum(*pending[i]), ms});
-        report.steps.push_back({pending[i]->version, pending[i]->description, "applied", ms});
+        detail::write_version_row(s_, {step->version, step->description, "applied", checksum(*step), ms});
+        report.steps.push_back({step->version, step->description, "applied", ms});
     }
+    executor_.check(*pending.back(), frame, false);
     if (lock_)
         lock_->check_held(s_);
     tx.commit();
-    for (std::size_t i = 0; i < plans.size(); ++i)
-        log_step(*pending[i], "applied (atomic)", report.steps[report.steps.size() - plans.size() + i].duration_ms);
-    state_version_ = pending.back()->version;
+    for (std::size_t i = 0; i < pending.size(); ++i)
+        log_step(*pending[i], "applied (atomic)", report.steps[report.steps.size() - pending.size() + i].duration_ms);
 }
 
 BindReport Runner::upgrade(long long current, long long target, const std::string& action)
@@ -636,38 +526,37 @@ BindReport Runner::downgrade(long long to)
     for (const auto* step : path)
         (void)detail::step_ops(*step, true, b_.name);
     lock_ = acquire_lock();
-    refresh_state();
     for (const auto* step : path) {
-        auto plan = detail::plan_step(*step, true, d_, state_, b_.name);  // in place, as in apply_step
+        const auto frame = d_.frame(detail::step_ops(*step, true, b_.name));
         if (o_.on_step)
             o_.on_step(StepEvent{b_.name, step->version, step->description, false, true, 0});
         auto start = Clock::now();
-        schema_touched_ = false;
-        AfterPhase after_phase(s_);
-        for (const auto& item : plan.items)
-            if (!item.code && item.statement.phase == Statement::Phase::after_transaction)
-                after_phase.add(item.statement.sql);
-        execute_items(*step, plan, Statement::Phase::before_transaction);
+        AfterPhase after(s_, frame.after);
+        run_frame_before(*step, frame, true);
+        auto outside = step->no_transaction && !lock_ ? d_.outside_transaction_lock(s_, o_.lock_timeout) : nullptr;
+        auto check_version = [&] {
+            auto now = detail::read_recorded_version(s_);
+            if (now != step->version)
+                throw Error(ErrorCode::database_error,
+                            "bind '" + b_.name + "' moved to version " + std::to_string(now) + " during the downgrade; run again",
+                            context_of(b_, step));
+        };
         if (step->no_transaction) {
             // Its one statement runs on its own (DROP INDEX CONCURRENTLY cannot run in a transaction).
-            execute_items(*step, plan, Statement::Phase::transaction);
+            check_version();
+            executor_.run(*step, true);
         }
         Transaction tx(s_, TransactionMode::immediate);
-        auto now = detail::read_recorded_version(s_);
-        if (now != step->version)
-            throw Error(ErrorCode::database_error,
-                        "bind '" + b_.name + "' moved to version " + std::to_string(now) + " during the downgrade; run again",
-                        context_of(b_, step));
-        if (!step->no_transaction)
-            execute_items(*step, plan, Statement::Phase::transaction);
+        check_version();
+        if (!step->no_transaction) {
+            executor_.run(*step, true);
+            executor_.check(*step, frame, true);
+        }
         double ms = since_ms(start);
         detail::write_version_row(s_, {step->version, step->description, "reverted", checksum(*step), ms});
         if (lock_)
             lock_->check_held(s_);
         tx.commit();
-        state_version_ = step->version - 1;
-        if (plan.opaque || schema_touched_)
-            refresh_state();
         report.steps.push_back({step->version, step->description, "reverted", ms});
         log_step(*step, "reverted", ms);
     }
@@ -870,8 +759,27 @@ void Upgrader::validate() const
     throw ModelError(message);
 }
 
+namespace {
+
+// Options a bind's engine cannot honour, refused before any database is touched.
+void check_options(const std::vector<Bind>& binds, const RunOptions& options)
+{
+    if (options.lock_mode != LockMode::lease)
+        return;
+    for (const auto& b : binds)
+        if (!b.database.dialect().capabilities().concurrent_writers)
+            throw ConfigError("bind '" + b.name + "': the lease lock cannot guard a " +
+                              std::string(b.database.dialect().name()) +
+                              " database: its heartbeat writes on a second connection, which waits while a step "
+                              "holds the only write lock, so the lease would expire under any long step; this engine "
+                              "serialises migrators itself: use the automatic lock mode");
+}
+
+}  // namespace
+
 RunReport Upgrader::run(const RunOptions& options)
 {
+    check_options(impl_->binds, options);
     // Everything is validated before the first change to any database; binds at
     // their head cost one query each and nothing else.
     bool validated = false;
@@ -891,17 +799,20 @@ RunReport Upgrader::run(const RunOptions& options)
 
 BindReport Upgrader::run(const std::string& bind, const RunOptions& options)
 {
+    check_options(impl_->binds, options);
     return Runner(impl_->find(bind), options).run([this] { validate(); });
 }
 
 BindReport Upgrader::downgrade(const std::string& bind, long long to, const RunOptions& options)
 {
+    check_options(impl_->binds, options);
     validate();
     return Runner(impl_->find(bind), options).downgrade(to);
 }
 
 BindReport Upgrader::stamp(const std::string& bind, long long version, const RunOptions& options)
 {
+    check_options(impl_->binds, options);
     validate();
     return Runner(impl_->find(bind), options).stamp(version);
 }
@@ -912,10 +823,11 @@ void Upgrader::clean(const std::string& bind)
     auto& s = b.database.session();
     const auto& d = b.database.dialect();
     auto statements = d.drop_all(d.inspect(s));
-    AfterPhase after(s);
+    std::vector<Statement> restore;
     for (const auto& st : statements)
         if (st.phase == Statement::Phase::after_transaction)
-            after.add(st.sql);
+            restore.push_back(st);
+    AfterPhase after(s, std::move(restore));
     for (const auto& st : statements)
         if (st.phase == Statement::Phase::before_transaction)
             s.execute(st.sql);

@@ -91,7 +91,7 @@ std::string first_difference(const Snapshot& a, const Snapshot& b, const std::st
         auto it = db.find(table);
         if (it == db.end() || it->second != rows)
             return "table " + table + ": rows differ (" + std::to_string(rows.size()) + " in " + a_label + ", " +
-                   std::to_string(it == b.data.end() ? 0 : it->second.size()) + " in " + b_label + ")";
+                   std::to_string(it == db.end() ? 0 : it->second.size()) + " in " + b_label + ")";
     }
     return {};
 }

@@ -453,11 +453,18 @@ Table read_create_table(std::string_view sql, std::vector<Token>& tokens)
         for (const auto& name : t.primary_key->columns)
             if (auto* col = t.find_column(name))
                 col->nullable = false;
-        // The rowid is a 64-bit integer whatever the declared width.
+        // Only a column declared exactly INTEGER aliases the rowid, a 64-bit integer
+        // whatever the declared width. Another integer type keeps its words, so that
+        // rendering it again never makes it an alias (which would assign ids where
+        // the original refused a NULL).
         if (auto* col = t.primary_key->columns.size() == 1 ? t.find_column(t.primary_key->columns[0]) : nullptr;
-            col && !t.without_rowid &&
-            detail::iequals(detail::trim(declared[static_cast<std::size_t>(col - t.columns.data())]), "INTEGER"))
-            col->type = Type::bigint();
+            col && !t.without_rowid) {
+            const auto& words = declared[static_cast<std::size_t>(col - t.columns.data())];
+            if (detail::iequals(detail::trim(words), "INTEGER"))
+                col->type = Type::bigint();
+            else if (col->type.is_integer())
+                col->type = Type::custom(std::string(detail::trim(words)));
+        }
     }
     return t;
 }
@@ -648,15 +655,27 @@ private:
 };
 
 // Reads sqlite_schema in rowid order into chunks handed to `parser`, leaving
-// out SQLite's own objects, strata's tables and virtual tables.
-void read_rows(sqlite3* db, ChunkParser& parser)
+// out SQLite's own objects, strata's tables and virtual tables. With `only`, the
+// rows of those tables (the table, its indexes and triggers) and every view.
+void read_rows(sqlite3* db, ChunkParser& parser, const std::vector<std::string>* only)
 {
-    static const char* const query = "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid";
+    std::string query = "SELECT type, name, tbl_name, sql FROM sqlite_schema";
+    if (only) {
+        query += " WHERE type = 'view' OR tbl_name IN (";
+        for (std::size_t i = 0; i < only->size(); ++i)
+            query += i ? ", ?" : "?";
+        query += ")";
+    }
+    query += " ORDER BY rowid";
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db, query, -1, &stmt, nullptr);
+    int rc = sqlite3_prepare_v2(db, query.c_str(), -1, &stmt, nullptr);
     if (rc != SQLITE_OK)
         throw_error(db, rc, query);
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(stmt, sqlite3_finalize);
+    if (only)
+        for (std::size_t i = 0; i < only->size(); ++i)
+            sqlite3_bind_text(stmt, static_cast<int>(i + 1), (*only)[i].c_str(), static_cast<int>((*only)[i].size()),
+                              SQLITE_STATIC);
     auto chunk = std::make_unique<Chunk>();
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         auto* type = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
@@ -685,12 +704,12 @@ void read_rows(sqlite3* db, ChunkParser& parser)
         parser.add(std::move(chunk));
 }
 
-}  // namespace
-
-Schema read_schema(sqlite3* db)
+// `with_parents`: a partial read also reads the tables its foreign keys name
+// without columns, for their primary keys.
+Schema read(sqlite3* db, const std::vector<std::string>* only, bool with_parents)
 {
     ChunkParser parser;
-    read_rows(db, parser);
+    read_rows(db, parser, only);
     const auto chunks = parser.finish();
 
     Schema schema;
@@ -726,14 +745,37 @@ Schema read_schema(sqlite3* db)
             }
             schema.objects.push_back(std::move(o));
         }
+    std::vector<std::string> parents_elsewhere;  // of a partial read
     for (auto& t : schema.tables) {
-        for (auto& fk : t.foreign_keys)
-            if (fk.ref_columns.empty())
-                if (auto it = table_index.find(fk.ref_table); it != table_index.end())
-                    if (const auto& ref = schema.tables[it->second]; ref.primary_key)
-                        fk.ref_columns = ref.primary_key->columns;
+        for (auto& fk : t.foreign_keys) {
+            if (!fk.ref_columns.empty())
+                continue;
+            if (auto it = table_index.find(fk.ref_table); it != table_index.end()) {
+                if (const auto& ref = schema.tables[it->second]; ref.primary_key)
+                    fk.ref_columns = ref.primary_key->columns;
+            } else if (only && with_parents && std::find(parents_elsewhere.begin(), parents_elsewhere.end(), fk.ref_table) ==
+                                   parents_elsewhere.end()) {
+                parents_elsewhere.push_back(fk.ref_table);
+            }
+        }
+    }
+    if (!parents_elsewhere.empty()) {
+        // "REFERENCES parent" means the parent's primary key: read those parents too.
+        const auto parents = read(db, &parents_elsewhere, false);
+        for (auto& t : schema.tables)
+            for (auto& fk : t.foreign_keys)
+                if (fk.ref_columns.empty())
+                    if (const auto* ref = parents.find_table(fk.ref_table); ref && ref->primary_key)
+                        fk.ref_columns = ref->primary_key->columns;
     }
     return schema;
+}
+
+}  // namespace
+
+Schema read_schema(sqlite3* db, const std::vector<std::string>* only)
+{
+    return read(db, only, true);
 }
 
 }  // namespace strata::sqlite

@@ -9,8 +9,15 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <memory>
+#include <sys/file.h>
+#include <thread>
+#include <unistd.h>
 
 namespace strata::sqlite {
 
@@ -91,13 +98,95 @@ std::string SqliteDialect::epoch_seconds_sql() const
     return "((julianday('now') - 2440587.5) * 86400.0)";
 }
 
+namespace {
+
+// An flock() on "<file>-strata.lock": per open file, so two connections of one
+// process exclude each other too; the kernel drops it when the process dies.
+class FileLock final : public MigrationLock {
+public:
+    FileLock(const std::string& path, std::chrono::seconds timeout)
+    {
+        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0)
+            throw DatabaseError(DatabaseErrorKind::permission,
+                                "cannot open the migration lock file '" + path + "': " + std::strerror(errno));
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        std::chrono::milliseconds pause{5};
+        while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            if (errno != EWOULDBLOCK && errno != EINTR) {
+                int error = errno;
+                ::close(fd_);
+                throw DatabaseError(DatabaseErrorKind::other,
+                                    "cannot lock '" + path + "': " + std::strerror(error));
+            }
+            if (std::chrono::steady_clock::now() >= deadline) {
+                ::close(fd_);
+                throw DatabaseError(DatabaseErrorKind::lock_timeout,
+                                    "another process holds the migration lock '" + path + "'; gave up after " +
+                                        std::to_string(timeout.count()) + " s");
+            }
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::milliseconds(200));
+        }
+    }
+    ~FileLock() override { ::close(fd_); }  // closing releases the lock
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<MigrationLock> SqliteDialect::outside_transaction_lock(Session& session,
+                                                                       std::chrono::seconds timeout) const
+{
+    const auto& url = session.url();
+    if (url.memory || url.path.empty())
+        return nullptr;  // no other process can open it
+    return std::make_unique<FileLock>(url.path + "-strata.lock", timeout);
+}
+
 bool SqliteDialect::renders_from_state(const Op& op) const
 {
-    return std::holds_alternative<AlterColumn>(op) || std::holds_alternative<AddColumn>(op) ||
-           std::holds_alternative<DropColumn>(op) || std::holds_alternative<AddForeignKey>(op) ||
-           std::holds_alternative<DropForeignKey>(op) || std::holds_alternative<AddUnique>(op) ||
-           std::holds_alternative<DropUnique>(op) || std::holds_alternative<AddCheck>(op) ||
-           std::holds_alternative<DropCheck>(op);
+    // The ops that may rebuild their table; whether a column drop does depends on
+    // what uses the column, so it reads the table too.
+    if (const auto* add = std::get_if<AddColumn>(&op))
+        return !rebuild_reason(*add, Schema{}).empty();
+    return std::holds_alternative<AlterColumn>(op) || std::holds_alternative<DropColumn>(op) ||
+           std::holds_alternative<AddForeignKey>(op) || std::holds_alternative<DropForeignKey>(op) ||
+           std::holds_alternative<AddUnique>(op) || std::holds_alternative<DropUnique>(op) ||
+           std::holds_alternative<AddCheck>(op) || std::holds_alternative<DropCheck>(op);
+}
+
+TransactionFrame SqliteDialect::frame(std::span<const Op> ops) const
+{
+    TransactionFrame f;
+    if (std::none_of(ops.begin(), ops.end(), [this](const Op& op) { return renders_from_state(op); }))
+        return f;
+    // Steps 1, 10 and 12 of the rebuild procedure (rebuild.cpp has the others).
+    // 1. Foreign keys off, OUTSIDE the transaction: inside one the pragma is a
+    //    silent no-op, and DROP TABLE would then run ON DELETE CASCADE on every
+    //    child row, the trap that lost data in Rails, Atlas, Drizzle and ent.
+    Statement off = Statement::plain("PRAGMA foreign_keys = OFF");
+    off.comment = "table rebuild: foreign keys off outside the transaction";
+    f.before.push_back(off);
+    // 10. Nothing done while they were off (the rebuild, and data code or raw SQL
+    //     beside it) may leave a foreign key pointing at nothing.
+    Statement check = Statement::plain("SELECT \"table\", \"parent\", count(*) FROM pragma_foreign_key_check "
+                                       "GROUP BY \"table\", \"parent\"");
+    check.expect_no_rows = true;
+    check.guard_message = "rows would be left whose foreign keys point at nothing (foreign keys are off around a "
+                          "table rebuild; PRAGMA foreign_key_check lists them)";
+    check.comment = "foreign keys intact";
+    f.checks.push_back(check);
+    // 12. Foreign keys back on, also after a failure.
+    f.after.push_back(Statement::plain("PRAGMA legacy_alter_table = OFF"));
+    Statement on = Statement::plain("PRAGMA foreign_keys = ON");
+    on.comment = "table rebuild: foreign keys back on";
+    f.after.push_back(on);
+    return f;
 }
 
 }  // namespace strata::sqlite

@@ -32,6 +32,7 @@ const Capabilities& SqliteDialect::capabilities() const noexcept
         c.preserves_object_sql = true;
         c.rowid_tables = true;
         c.embedded = true;
+        c.concurrent_writers = false;  // one writer at a time, per database file
         c.max_identifier_length = 0;
         return c;
     }();
@@ -329,6 +330,13 @@ std::vector<Statement> SqliteDialect::on(const AddCheck& op, const Schema& befor
 std::vector<Statement> SqliteDialect::on(const DropCheck& op, const Schema& before) const
 {
     return rebuild_one(op, before);
+}
+
+Schema SqliteDialect::inspect_tables(Session& session, const std::vector<std::string>& tables) const
+{
+    if (session.dialect().name() != name())
+        throw Error(ErrorCode::usage, "the SQLite dialect cannot inspect a " + std::string(session.dialect().name()) + " session");
+    return read_schema(static_cast<sqlite3*>(session.native_handle()), &tables);
 }
 
 Schema SqliteDialect::inspect(Session& session) const

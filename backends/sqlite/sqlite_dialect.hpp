@@ -22,6 +22,7 @@ public:
     [[nodiscard]] std::vector<Statement> render_step(std::span<const Op> ops, Schema& state) const override;
     [[nodiscard]] std::vector<std::string> check_model(const Schema& model) const override;
     [[nodiscard]] Schema inspect(Session& session) const override;
+    [[nodiscard]] Schema inspect_tables(Session& session, const std::vector<std::string>& tables) const override;
 
     void prepare_migration_session(Session& session, std::chrono::seconds lock_timeout) const override;
     [[nodiscard]] std::unique_ptr<MigrationLock> advisory_lock(Session& session, std::chrono::seconds timeout) const override;
@@ -30,6 +31,9 @@ public:
     [[nodiscard]] IndexState index_state(Session& session, std::string_view index) const override;
     [[nodiscard]] std::string epoch_seconds_sql() const override;
     [[nodiscard]] bool renders_from_state(const Op& op) const override;
+    [[nodiscard]] TransactionFrame frame(std::span<const Op> ops) const override;
+    [[nodiscard]] std::unique_ptr<MigrationLock> outside_transaction_lock(Session& session,
+                                                                          std::chrono::seconds timeout) const override;
     bool snapshot(Session& session, const std::string& path) const override;
 
     // Why an op cannot run in place and needs a table rebuild; empty when it can.
@@ -67,7 +71,8 @@ const std::string* rebuilt_table(const Op& op);
 // True when the declared type makes the column an alias of the rowid.
 bool is_rowid_alias(const Table& table, const Column& column);
 
-// Reads a schema from the CREATE statements SQLite keeps (sqlite_schema.sql).
-Schema read_schema(sqlite3* db);
+// Reads a schema from the CREATE statements SQLite keeps (sqlite_schema.sql);
+// with `only`, those tables (their indexes and triggers) and every view.
+Schema read_schema(sqlite3* db, const std::vector<std::string>* only = nullptr);
 
 }  // namespace strata::sqlite

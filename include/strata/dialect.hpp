@@ -35,6 +35,7 @@ struct Capabilities {
     bool rowid_tables = false;       // tables have a rowid (WITHOUT ROWID means something)
     bool embedded = false;           // the engine runs in this process (work is ours, not a server's)
     bool select_for_update = false;  // SELECT ... FOR UPDATE locks rows (else the transaction locks all)
+    bool concurrent_writers = true;  // another connection can write while a transaction is open (a lease's heartbeat)
     std::size_t max_identifier_length = 0;  // 0: no limit
 };
 
@@ -52,6 +53,19 @@ struct Statement {
 };
 
 enum class IndexState { absent, valid, invalid };
+
+// What a transaction running some ops needs around it, decided from the ops alone
+// (before the live schema is read): SQLite turns foreign keys off around a table
+// rebuild, where the pragma only works outside a transaction, and checks every
+// foreign key before COMMIT.
+struct TransactionFrame {
+    std::vector<Statement> before;  // before BEGIN
+    std::vector<Statement> checks;  // guards just before COMMIT
+    std::vector<Statement> after;   // after COMMIT or ROLLBACK, whatever happened
+    [[nodiscard]] bool empty() const noexcept { return before.empty() && checks.empty() && after.empty(); }
+    // Adds what `other` needs and this frame does not have yet (by SQL text).
+    void merge(const TransactionFrame& other);
+};
 
 // Held while strata migrates a bind; released when destroyed (never throws).
 class MigrationLock {
@@ -107,6 +121,10 @@ public:
 
     // Reads the live schema of the session's database (strata's own tables excluded).
     [[nodiscard]] virtual Schema inspect(Session& session) const = 0;
+    // Reads the named tables (with their indexes), the triggers on them and every
+    // view: what a table rebuild needs and must keep. Tables that do not exist are
+    // left out. The default reads everything and keeps those.
+    [[nodiscard]] virtual Schema inspect_tables(Session& session, const std::vector<std::string>& tables) const;
 
     // ---- what the upgrader needs ----
     // Bounded waits for the session that migrates (SQLite busy timeout, PostgreSQL
@@ -117,6 +135,11 @@ public:
     // (SQLite: BEGIN IMMEDIATE). Throws DatabaseError(lock_timeout) after `timeout`.
     [[nodiscard]] virtual std::unique_ptr<MigrationLock> advisory_lock(Session& session,
                                                                        std::chrono::seconds timeout) const = 0;
+    // Where advisory_lock() is nullptr: a lock that keeps other migrators of the
+    // bind out while a step runs outside any transaction (a no-transaction step),
+    // released when destroyed. Throws DatabaseError(lock_timeout) after `timeout`.
+    [[nodiscard]] virtual std::unique_ptr<MigrationLock> outside_transaction_lock(Session& session,
+                                                                                  std::chrono::seconds timeout) const;
     [[nodiscard]] virtual bool table_exists(Session& session, std::string_view table) const = 0;
     // Whether the bind holds any table of its own (strata's tables do not count).
     [[nodiscard]] virtual bool has_tables(Session& session) const = 0;
@@ -129,8 +152,12 @@ public:
     [[nodiscard]] virtual std::string epoch_seconds_sql() const = 0;
     // Statements that drop everything of `live` and strata's own tables (clean-db).
     [[nodiscard]] virtual std::vector<Statement> drop_all(const Schema& live) const = 0;
-    // Whether rendering the op needs the live schema exactly (a SQLite rebuild does).
+    // Whether rendering the op needs the live definition of its table (a SQLite
+    // rebuild does): the upgrader then reads it inside the step's transaction and
+    // checks afterwards that nothing of the table was lost.
     [[nodiscard]] virtual bool renders_from_state(const Op& op) const;
+    // Statements around the transaction that runs these ops; none by default.
+    [[nodiscard]] virtual TransactionFrame frame(std::span<const Op> ops) const;
 };
 
 }  // namespace strata

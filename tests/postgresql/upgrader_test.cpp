@@ -3,4 +3,5 @@
 
 namespace strata::test {
 INSTANTIATE_TEST_SUITE_P(Upgrader, UpgraderSuite, ::testing::Values(Engine::postgresql), engine_name);
+INSTANTIATE_TEST_SUITE_P(NoSilentLoss, NoSilentLossSuite, ::testing::Values(Engine::postgresql), engine_name);
 }

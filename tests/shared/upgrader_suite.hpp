@@ -38,6 +38,9 @@ private:
 // Concurrency and crash tests (label `reliability`), on the same fixture.
 class ReliabilitySuite : public UpgraderSuite {};
 
+// Steps that follow schema changes strata did not make, and run exactly once.
+class NoSilentLossSuite : public UpgraderSuite {};
+
 // Options for test runs: no backups, a generous lock wait.
 RunOptions quiet();
 // quiet(), replaying the chain from empty up to version.

@@ -157,6 +157,87 @@ TEST(SqliteRebuild, ViewThatNoLongerWorksFailsTheStep)
     EXPECT_NE(db.inspect().find_table("parent")->find_column("score"), nullptr);
 }
 
+TEST(SqliteRebuild, ATriggerOnADroppedColumnFailsTheRebuildAndIsNamed)
+{
+    // A raw step made a trigger on column c; a later step drops c while changing
+    // another column (one rebuild). The trigger cannot come back: the step must
+    // roll back and say so, not drop it quietly.
+    TempDir dir;
+    auto url = dir.sqlite_url("trigger.db");
+    Upgrader up;
+    auto b = up.bind("app", connect(url), Schema("app"));
+    b.without_models();
+    b.step(1, "t", [](Ops& o) {
+        o.create_table(table("t").column(col::bigint("id")).column(col::integer("n")).column(col::text("c").nullable())
+                           .primary_key({"id"}));
+    });
+    b.step(2, "audit of c, by raw SQL", [](Ops& o) {
+        o.execute("CREATE TABLE audit (what TEXT)");
+        o.execute("CREATE TRIGGER t_c_audit AFTER UPDATE OF c ON t BEGIN INSERT INTO audit VALUES (NEW.c); END");
+    });
+    b.step(3, "n becomes text, drop c", [](Ops& o) {
+        o.alter_column("t", col::integer("n"), col::text("n"));
+        o.drop_column("t", "c", col::text("c").nullable());
+    });
+    try {
+        (void)up.run("app", RunOptions{.sqlite_backups = 0});
+        FAIL() << "the trigger was dropped without a word";
+    } catch (const DatabaseError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("trigger t_c_audit would be lost"), std::string::npos) << what;
+        EXPECT_NE(what.find("stays at version 2"), std::string::npos) << what;
+    }
+    auto db = connect(url);
+    auto live = db.inspect();
+    EXPECT_NE(live.find_table("t")->find_column("c"), nullptr);
+    EXPECT_NE(live.find_object(ObjectKind::trigger, "t_c_audit"), nullptr);
+    EXPECT_EQ(up.status("app", false).current, 2);
+}
+
+TEST(SqliteRebuild, AnIntegerKeyThatIsNotARowidAliasStaysOne)
+{
+    // SMALLINT PRIMARY KEY is an ordinary key that refuses NULL-assigned ids;
+    // written back as INTEGER PRIMARY KEY it would become the rowid and assign them.
+    TempDir dir;
+    auto url = dir.sqlite_url("key.db");
+    connect(url).session().execute("CREATE TABLE category (category_id SMALLINT NOT NULL, name TEXT, "
+                                   "PRIMARY KEY (category_id)); INSERT INTO category VALUES (7, 'seven')");
+    Upgrader up;
+    auto b = up.bind("app", connect(url), Schema("app"));
+    b.without_models();
+    b.step(1, "category", [](Ops& o) { o.execute("SELECT 1"); });
+    b.step(2, "name required", [](Ops& o) {
+        o.alter_column("category", col::text("name").nullable(), col::text("name").default_value(Value{std::string("-")}));
+    });
+    (void)up.stamp("app", 1, {});
+    ASSERT_EQ(up.run("app", RunOptions{.sqlite_backups = 0}).to, 2);
+    auto db = connect(url);
+    const auto sql = std::get<std::string>(db.session().scalar("SELECT sql FROM sqlite_schema WHERE name = 'category'"));
+    EXPECT_NE(sql.find("SMALLINT"), std::string::npos) << sql;
+    EXPECT_THROW(db.session().execute("INSERT INTO category (category_id, name) VALUES (NULL, 'x')"), DatabaseError);
+    EXPECT_EQ(scalar_int(db, "SELECT category_id FROM category"), 7);
+}
+
+TEST(SqliteLocks, TheLeaseLockIsRefusedBeforeAnythingIsTouched)
+{
+    TempDir dir;
+    auto url = dir.sqlite_url("lease.db");
+    Upgrader up;
+    auto b = up.bind("app", connect(url), Schema("app"));
+    b.without_models();
+    b.step(1, "t", [](Ops& o) { o.create_table(table("t").column(col::bigint("id")).primary_key({"id"})); });
+    RunOptions options{.sqlite_backups = 0};
+    options.lock_mode = LockMode::lease;
+    try {
+        (void)up.run(options);
+        FAIL() << "the lease lock ran on SQLite";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("automatic lock mode"), std::string::npos) << e.what();
+    }
+    auto db = connect(url);
+    EXPECT_EQ(scalar_int(db, "SELECT count(*) FROM sqlite_schema"), 0) << "the database was touched";
+}
+
 TEST(SqliteBackup, UpgradeKeepsTheLastSnapshots)
 {
     TempDir dir;

@@ -119,14 +119,3 @@ TEST(Split, UnterminatedDollarQuoteReportsWhere)
     EXPECT_EQ(line_of(sql, r.error_offset), 2u);
 }
 
-TEST(SqlTokenizer, MayChangeSchemaByFirstKeyword)
-{
-    using strata::detail::may_change_schema;
-    for (const char* ddl : {"CREATE TABLE t (x INT)", "  alter table t add column y int", "-- why\nDROP INDEX i",
-                            "/* c */ COMMENT ON TABLE t IS 'x'", "DO $$ BEGIN END $$", "CALL p()", "(CREATE TABLE x (a int))"})
-        EXPECT_TRUE(may_change_schema(ddl)) << ddl;
-    for (const char* dml : {"INSERT INTO t VALUES (1)", "update t set x = 1", "DELETE FROM t", "SELECT 1",
-                            "WITH a AS (SELECT 1) INSERT INTO t SELECT * FROM a", "PRAGMA foreign_keys = ON", "SET x = 1",
-                            "", "-- only a comment", "created_at"})
-        EXPECT_FALSE(may_change_schema(dml)) << dml;
-}
