@@ -32,16 +32,21 @@ std::vector<Op> step_ops(const Step& step, bool down, const std::string& bind)
 
 std::vector<Segment> segments(std::span<const Op> ops)
 {
+    // Data code and raw SQL stand alone: what follows them renders after they ran.
     std::vector<Segment> out;
     std::size_t begin = 0;
     for (std::size_t i = 0; i <= ops.size(); ++i) {
-        const auto* code = i < ops.size() ? std::get_if<RunCode>(&ops[i]) : nullptr;
-        if (i < ops.size() && !code)
+        const bool end = i == ops.size();
+        const auto* code = end ? nullptr : std::get_if<RunCode>(&ops[i]);
+        const bool raw = !end && std::holds_alternative<ExecuteSql>(ops[i]);
+        if (!end && !code && !raw)
             continue;
         if (i > begin)
             out.push_back(Segment{ops.subspan(begin, i - begin), nullptr});
         if (code)
             out.push_back(Segment{{}, code});
+        else if (raw)
+            out.push_back(Segment{ops.subspan(i, 1), nullptr});
         begin = i + 1;
     }
     return out;

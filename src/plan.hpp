@@ -29,7 +29,9 @@ struct StepPlan {
 [[nodiscard]] std::vector<Op> step_ops(const Step& step, bool down, const std::string& bind);
 
 // A step's ops as they run: runs of schema ops, rendered together (SQLite may
-// merge several changes of one table into one rebuild), and data code between them.
+// merge several changes of one table into one rebuild), and between them each
+// raw SQL op and each piece of data code on its own, since strata cannot see
+// what they change before they have run.
 struct Segment {
     std::span<const Op> ops;       // schema ops (raw SQL included), when code is null
     const RunCode* code = nullptr;  // data code

@@ -86,10 +86,30 @@ TEST_P(NoSilentLossSuite, RawSqlThenARebuildKeepsItsColumnValuesAndIndexAtomical
     expect_extra_and_index_kept(url);
 }
 
+TEST_P(NoSilentLossSuite, RawSqlAndARebuildInOneStepKeepWhatTheRawSqlMade)
+{
+    for (bool atomic : {false, true}) {
+        SCOPED_TRACE(atomic ? "atomic" : "step by step");
+        auto url = new_url();
+        seed_t(url);
+        Upgrader up;
+        auto b = up.bind("app", connect(url), Schema("app"));
+        declare_t(b);
+        b.step(2, "extra, then n becomes text", [](Ops& o) {
+            o.execute("ALTER TABLE t ADD COLUMN extra TEXT");
+            o.execute("CREATE INDEX t_n ON t (n)");
+            o.execute("UPDATE t SET extra = 'precious-' || id");
+            o.alter_column("t", col::integer("n"), col::text("n"));
+        });
+        auto options = quiet();
+        options.atomic = atomic;
+        EXPECT_EQ(up.run(options).binds.at(0).to, 2);
+        expect_extra_and_index_kept(url);
+    }
+}
+
 TEST_P(NoSilentLossSuite, DdlInAMultiStatementTextOfDataCodeIsSeenByTheNextStep)
 {
-    auto url = new_url();
-    seed_t(url);
     for (bool atomic : {false, true}) {
         SCOPED_TRACE(atomic ? "atomic" : "step by step");
         auto copy = new_url();

@@ -40,6 +40,8 @@ class ReliabilitySuite : public UpgraderSuite {};
 
 // Steps that follow schema changes strata did not make, and run exactly once.
 class NoSilentLossSuite : public UpgraderSuite {};
+// Seeded random chains run three ways.
+class ChainPropertySuite : public UpgraderSuite {};
 
 // Options for test runs: no backups, a generous lock wait.
 RunOptions quiet();
