@@ -123,7 +123,8 @@ and dialect, strata_ms, baseline_ms and their ratio (medians of several runs).
   --quick      small sizes and one run (a smoke test, not a measurement)
   --pg URL     also run the PostgreSQL cases on that server (it creates databases)
   --case N     only case N (repeatable): chain300, chain300_atomic, fresh100,
-               noop_startup, rebuild1m (with backup1m), introspect1000, diff1000
+               noop_startup, rebuild1m (with backup1m), introspect1000, diff1000,
+               chain300_files, noop_files (the strata binary against sqlite3/psql)
   --no-series  leave out the growth series (chain 100..3000 steps, 100..5000 tables)
   --svg FILE   also draw the growth series as an SVG chart in FILE
 
@@ -174,7 +175,8 @@ int main(int argc, char** argv)
         }
     }
     const std::vector<std::string> known{"chain300", "chain300_atomic", "fresh100", "noop_startup",
-                                         "rebuild1m", "introspect1000", "diff1000"};
+                                         "rebuild1m", "introspect1000", "diff1000", "chain300_files",
+                                         "noop_files"};
     for (const auto& c : options.cases)
         if (std::find(known.begin(), known.end(), c) == known.end()) {
             std::cerr << "strata-bench: unknown case '" << c << "'\n" << help;
@@ -192,6 +194,7 @@ int main(int argc, char** argv)
     double series_peak_rss_mb = 0;
     try {
         upgrade_cases(options, report);
+        file_cases(options, report);
         introspection_cases(options, report);
         peak_rss_mb = peak_rss();
         if (series) {

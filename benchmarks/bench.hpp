@@ -64,6 +64,7 @@ Pair measure(int runs, const std::function<void()>& baseline, const std::functio
 // The cases, by family; with options.series_pass, their growth series instead.
 void introspection_cases(const Options& options, Report& report);
 void upgrade_cases(const Options& options, Report& report);
+void file_cases(const Options& options, Report& report);
 
 // The growth series drawn as an SVG chart (docs/performance.md shows it).
 std::string growth_chart(const Report& report);

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 packages=(cmake g++ ninja-build pkg-config libsoci-dev libboost-dev libsqlite3-dev libpq-dev
-          nlohmann-json3-dev libspdlog-dev libgtest-dev libgmock-dev)
+          nlohmann-json3-dev libspdlog-dev libgtest-dev libgmock-dev
+          sqlite3)  # sqlite3: the client strata-bench measures the binary against
 for arg in "$@"; do
   case "$arg" in
     --server) packages+=(postgresql) ;;

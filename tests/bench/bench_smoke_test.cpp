@@ -56,7 +56,8 @@ TEST(BenchSmoke, SqliteCasesReportTheFixedShape)
     ASSERT_EQ(r.exit_code, 0) << r.err;
     check_shape(nlohmann::json::parse(r.out),
                 {{"chain300", "sqlite"}, {"chain300_atomic", "sqlite"}, {"fresh100", "sqlite"}, {"noop_startup", "sqlite"},
-                 {"rebuild1m", "sqlite"}, {"backup1m", "sqlite"}, {"introspect1000", "sqlite"}, {"diff1000", "sqlite"}});
+                 {"rebuild1m", "sqlite"}, {"backup1m", "sqlite"}, {"introspect1000", "sqlite"}, {"diff1000", "sqlite"},
+                 {"chain300_files", "sqlite"}, {"noop_files", "sqlite"}});
 }
 
 class BenchSmokePg : public PgTest {};
@@ -67,7 +68,8 @@ TEST_F(BenchSmokePg, PostgresqlCasesReportTheFixedShape)
     ASSERT_EQ(r.exit_code, 0) << r.err;
     check_shape(nlohmann::json::parse(r.out),
                 {{"chain300", "postgresql"}, {"chain300_atomic", "postgresql"}, {"fresh100", "postgresql"},
-                 {"noop_startup", "postgresql"}, {"introspect1000", "postgresql"}, {"diff1000", "postgresql"}});
+                 {"noop_startup", "postgresql"}, {"introspect1000", "postgresql"}, {"diff1000", "postgresql"},
+                 {"chain300_files", "postgresql"}, {"noop_files", "postgresql"}});
 }
 
 TEST(BenchSmoke, OneCaseAtATime)
