@@ -1,38 +1,13 @@
 // inspect() and the inspect command's SQL and Mermaid renderings.
 #include "strata/inspect.hpp"
 
-#include "parallel_reads.hpp"
 #include "strata/dialect.hpp"
 #include "strata/session.hpp"
 
 #include <future>
-#include <optional>
 #include <set>
 
 namespace strata {
-
-namespace detail {
-
-namespace {
-thread_local bool beside_others = false;
-}  // namespace
-
-bool reading_beside_others() noexcept
-{
-    return beside_others;
-}
-
-ReadingBesideOthers::ReadingBesideOthers() noexcept
-{
-    beside_others = true;
-}
-
-ReadingBesideOthers::~ReadingBesideOthers()
-{
-    beside_others = false;
-}
-
-}  // namespace detail
 
 Schema inspect(Session& session)
 {
@@ -47,12 +22,7 @@ std::vector<Schema> inspect_all(const std::vector<Session*>& sessions)
     std::vector<std::future<Schema>> pending(sessions.size());
     for (std::size_t i = 0; i < sessions.size(); ++i)
         if (!sessions[i]->dialect().capabilities().embedded)
-            pending[i] = std::async(std::launch::async, [s = sessions[i], several = sessions.size() > 1] {
-                std::optional<detail::ReadingBesideOthers> mark;
-                if (several)
-                    mark.emplace();
-                return inspect(*s);
-            });
+            pending[i] = std::async(std::launch::async, [s = sessions[i]] { return inspect(*s); });
     std::vector<Schema> out;
     out.reserve(sessions.size());
     for (std::size_t i = 0; i < sessions.size(); ++i)

@@ -8,7 +8,6 @@
 #include "literal.hpp"
 #include "postgresql_dialect.hpp"
 #include "result.hpp"
-#include "side_batch.hpp"
 #include "sql_dialect.hpp"
 #include "sql_tokenizer.hpp"
 #include "strata/errors.hpp"
@@ -242,17 +241,13 @@ FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typnamespace = @sch
 UNION ALL
 SELECT 'extension', x.extname, '', '' FROM pg_extension x WHERE x.extnamespace = @schema AND x.extname <> 'plpgsql')";
 
-// What a side connection can read while the session reads the columns and
-// indexes; SchemaReader::rest() decodes their results in this order.
-constexpr const char* rest_queries[] = {defaults_sql, comments_sql, constraints_sql, objects_sql};
+// Every catalog query, in the order SchemaReader decodes their results.
+constexpr const char* catalog_queries[] = {schema_sql,      columns_sql,     indexes_sql, defaults_sql,
+                                           comments_sql,    constraints_sql, objects_sql};
 
-// `first`, then rest_queries.
-std::vector<const char*> with_rest(std::initializer_list<const char*> first)
-{
-    std::vector<const char*> out(first);
-    out.insert(out.end(), std::begin(rest_queries), std::end(rest_queries));
-    return out;
-}
+// One snapshot for every catalog read, follow-ups included: a migration
+// committing beside the read never yields half a schema.
+constexpr const char* begin_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 // The catalog queries as one string, sent in one round trip. Right after a
 // migration the catalogs' statistics are stale (the tables just created are not
@@ -276,12 +271,16 @@ std::string batch_sql(const std::vector<const char*>& queries)
 // decodes the result before it.
 class Batch {
 public:
-    Batch(PGconn* conn, const std::vector<const char*>& queries) : conn_(conn), sql_(batch_sql(queries))
+    // `begin`: the batch opens the snapshot's transaction itself.
+    Batch(PGconn* conn, const std::vector<const char*>& queries, bool begin)
+        : conn_(conn), sql_((begin ? std::string(begin_snapshot) + ";" : std::string()) + batch_sql(queries))
     {
         if (!PQsendQuery(conn_, sql_.c_str()))
             throw_error(conn_, nullptr, sql_);
-        Result set(PQgetResult(conn_));  // SET
-        check(set.r, PGRES_COMMAND_OK);
+        for (int commands = begin ? 2 : 1; commands > 0; --commands) {  // BEGIN, SET
+            Result command(PQgetResult(conn_));
+            check(command.r, PGRES_COMMAND_OK);
+        }
     }
     ~Batch() { finish(); }
     Batch(const Batch&) = delete;
@@ -746,77 +745,54 @@ private:
     std::map<std::pair<std::size_t, std::size_t>, std::size_t> server_named_index_;  // (table, column) -> entry
 };
 
-// Decodes the side's results if it has them all and read the session's schema:
-// a session that changed its search_path after connecting has another one.
-// They end with: schema, rest_queries, RESET.
-bool read_side(SideBatch& side, bool wait_to_connect, SchemaReader& reader, const Result& schema)
-{
-    constexpr std::size_t ending = std::size(rest_queries) + 2;
-    auto results = side.take(wait_to_connect);
-    if (!results || results->size() < ending)
-        return false;
-    std::size_t next = results->size() - ending;
-    if (const auto& side_schema = (*results)[next++]; side_schema.rows() != 1 || side_schema.number(0, 0) != schema.number(0, 0))
-        return false;
-    reader.rest([&] { return std::move((*results)[next++]); });
-    return true;
-}
-
-// Whether the catalogs are large enough for a side connection to pay: below
-// some 300 tables' worth of pg_attribute, its own start-up and cold caches
-// cost more than it saves (measured here: 1.4 ms more at 100 tables, about
-// even at 300, 2 ms less at 500, 5 to 9 less at 1,000). The file's size is
-// known without reading it or trusting statistics.
-bool catalogs_are_large(PGconn* conn)
-{
-    constexpr long long min_bytes = 2 * 1024 * 1024;
-    Result r(PQexec(conn, "SELECT pg_relation_size('pg_catalog.pg_attribute')"));
-    return PQresultStatus(r.r) == PGRES_TUPLES_OK && r.rows() == 1 && r.number(0, 0) >= min_bytes;
-}
-
 }  // namespace
 
-Schema read_schema(PGconn* conn, const SideConnection& side_connection)
+namespace {
+
+Schema read_schema_once(PGconn* conn)
 {
-    // A side connection sees committed catalogs only: inside a transaction,
-    // which may have changed the schema, the session reads everything.
-    std::optional<SideBatch> side;
-    using Use = SideConnection::Use;
-    if (side_connection.use != Use::never && PQtransactionStatus(conn) == PQTRANS_IDLE &&
-        (side_connection.use == Use::always || catalogs_are_large(conn))) {
-        auto setup = side_connection.setup.empty() ? "" : side_connection.setup + ";";
-        side.emplace(conn, setup + batch_sql(with_rest({schema_sql})));
-    }
-    Batch batch(conn, side ? std::vector{schema_sql, columns_sql, indexes_sql}
-                           : with_rest({schema_sql, columns_sql, indexes_sql}));
+    // Inside the caller's transaction (a step reading what it changed) the read
+    // shares its snapshot; otherwise it opens a read-only one of its own.
+    const bool own_snapshot = PQtransactionStatus(conn) == PQTRANS_IDLE;
+    struct Snapshot {
+        PGconn* conn;
+        bool open;
+        ~Snapshot()
+        {
+            if (open)
+                PQclear(PQexec(conn, "ROLLBACK"));  // read only: nothing to keep
+        }
+    } snapshot{conn, own_snapshot};
+    Batch batch(conn, std::vector<const char*>(std::begin(catalog_queries), std::end(catalog_queries)), own_snapshot);
     auto schema = batch.next();
     if (schema.rows() == 0)
         return Schema{};  // the search_path names a schema that does not exist (yet)
     SchemaReader reader{std::string(schema.text(0, 1))};
     reader.columns(batch.next());
-    if (!side) {
-        reader.indexes(batch.next());
-        reader.rest([&] { return batch.next(); });
-        batch.finish();
-        return reader.finish(conn);
-    }
-    // The side is usually done by now: its results are decoded while the
-    // server still reads the indexes.
-    std::optional<bool> side_read;
-    const bool wait_to_connect = side_connection.use == Use::always;
-    if (side->done())
-        side_read = read_side(*side, wait_to_connect, reader, schema);
     reader.indexes(batch.next());
+    reader.rest([&] { return batch.next(); });
     batch.finish();
-    if (!side_read)
-        side_read = read_side(*side, wait_to_connect, reader, schema);
-    detail::logger().debug("postgresql: {} read over {}", schema.text(0, 1),
-                           *side_read ? "two connections" : "the session's connection alone");
-    if (!*side_read) {
-        Batch rest(conn, with_rest({}));
-        reader.rest([&] { return rest.next(); });
-    }
     return reader.finish(conn);
+}
+
+}  // namespace
+
+Schema read_schema(PGconn* conn)
+{
+    // The server renders definitions (pg_get_indexdef, pg_get_viewdef, ...) from
+    // its catalog caches, which follow the latest commit rather than the read's
+    // snapshot: an object dropped beside the read fails it with "cache lookup
+    // failed" (XX000). The read then starts again from a new snapshot.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return read_schema_once(conn);
+        } catch (const DatabaseError& e) {
+            const bool own_snapshot = PQtransactionStatus(conn) == PQTRANS_IDLE;
+            if (e.context().sqlstate != "XX000" || !own_snapshot || attempt == 8)
+                throw;
+            detail::logger().debug("postgresql: the schema changed during the read ({}); reading again", e.message());
+        }
+    }
 }
 
 }  // namespace strata::postgresql

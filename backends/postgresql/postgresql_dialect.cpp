@@ -2,7 +2,6 @@
 // common rendering is already PostgreSQL's; this file holds what differs.
 #include "postgresql_dialect.hpp"
 
-#include "parallel_reads.hpp"
 #include "strata/errors.hpp"
 #include "strata/session.hpp"
 #include "strata/url.hpp"
@@ -194,10 +193,7 @@ Schema PostgresqlDialect::inspect(Session& session) const
     if (session.dialect().name() != name())
         throw Error(ErrorCode::usage,
                     "the PostgreSQL dialect cannot inspect a " + std::string(session.dialect().name()) + " session");
-    auto side = SideConnection::of(session.url());
-    if (side.use == SideConnection::Use::when_ready && detail::reading_beside_others())
-        side.use = SideConnection::Use::never;  // the other reads keep the cores busy already
-    return read_schema(static_cast<PGconn*>(session.native_handle()), side);
+    return read_schema(static_cast<PGconn*>(session.native_handle()));
 }
 
 const PostgresqlDialect& instance()

@@ -42,21 +42,7 @@ const PostgresqlDialect& instance();
 // connection's options cannot, for a name that needs quotes; empty otherwise.
 std::string search_path_statement(const Url& url);
 
-// How read_schema() may read part of the catalogs over a second connection,
-// at the same time as the session reads the rest (see side_batch.hpp).
-struct SideConnection {
-    enum class Use {
-        never,       // ?inspect_connections=1
-        when_ready,  // the default: for large catalogs, if it is up by the time the session has read the columns
-        always,      // ?inspect_connections=2: waits for it to connect
-    };
-    Use use = Use::when_ready;
-    std::string setup;  // what the session ran after connecting (search_path_statement())
-
-    static SideConnection of(const Url& url);
-};
-
 // Reads the schema named by the session's search_path (current_schema()).
-Schema read_schema(PGconn* conn, const SideConnection& side_connection);
+Schema read_schema(PGconn* conn);
 
 }  // namespace strata::postgresql

@@ -37,7 +37,7 @@ std::string conninfo_value(const std::string& v)
 bool is_strata_parameter(const std::string& key)
 {
     return key == "schema" || key == "host" || key == "port" || key == "connect_timeout" || key == "application_name" ||
-           key == "options" || key == "inspect_connections";
+           key == "options";
 }
 
 // A name that needs no quotes (lower case, letters, digits, _): it can go in the
@@ -151,7 +151,6 @@ class PostgresqlSession final : public Session {
 public:
     PostgresqlSession(const Url& url, const ConnectOptions&) : url_(url)
     {
-        (void)SideConnection::of(url);  // a bad ?inspect_connections= fails here, not at inspect time
         try {
             soci_ = std::make_unique<soci::session>(*soci::factory_postgresql(), conninfo(url));
         } catch (const soci::soci_error& e) {
@@ -283,16 +282,6 @@ private:
 };
 
 }  // namespace
-
-SideConnection SideConnection::of(const Url& url)
-{
-    const auto n = url.param("inspect_connections");
-    if (!n.empty() && n != "1" && n != "2")
-        throw ConfigError("inspect_connections=" + n + " in " + url.masked() +
-                          ": it must be 1 (read the catalogs over this connection only) or 2 (always over two "
-                          "connections); without it, a second connection is used for large catalogs");
-    return {n == "1" ? Use::never : n == "2" ? Use::always : Use::when_ready, search_path_statement(url)};
-}
 
 std::string search_path_statement(const Url& url)
 {

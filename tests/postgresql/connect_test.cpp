@@ -71,19 +71,6 @@ TEST_F(PostgresqlConnect, MalformedUrlIsAConfigError)
     EXPECT_THROW((void)connect("postgresql://postgres@127.0.0.1:port/x"), ConfigError);
 }
 
-TEST_F(PostgresqlConnect, InspectConnectionsIsOneOrTwo)
-{
-    try {
-        (void)connect(server_url_ + "?inspect_connections=3");
-        ADD_FAILURE() << "connected with inspect_connections=3";
-    } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("inspect_connections=3"), std::string::npos) << e.what();
-        EXPECT_NE(std::string(e.what()).find("must be 1"), std::string::npos) << e.what();
-    }
-    EXPECT_NO_THROW((void)connect(server_url_ + "?inspect_connections=1"));
-    EXPECT_NO_THROW((void)connect(server_url_ + "?inspect_connections=2"));
-}
-
 TEST_F(PostgresqlConnect, UnknownDatabaseIsAConnectionError)
 {
     auto url = Url::parse(server_url_);
