@@ -242,8 +242,8 @@ UNION ALL
 SELECT 'extension', x.extname, '', '' FROM pg_extension x WHERE x.extnamespace = @schema AND x.extname <> 'plpgsql')";
 
 // Every catalog query, in the order SchemaReader decodes their results.
-constexpr const char* catalog_queries[] = {schema_sql,      columns_sql,     indexes_sql, defaults_sql,
-                                           comments_sql,    constraints_sql, objects_sql};
+const char* const catalog_queries[] = {schema_sql,   columns_sql,     indexes_sql, defaults_sql,
+                                       comments_sql, constraints_sql, objects_sql};
 
 // One snapshot for every catalog read, follow-ups included: a migration
 // committing beside the read never yields half a schema.
