@@ -79,6 +79,7 @@ private:
     std::vector<Statement> statements_;
 };
 
+// Raw SQL or data code: strata cannot see what the step changes.
 bool has_opaque_ops(const Step& step)
 {
     return std::any_of(step.ops.begin(), step.ops.end(), [](const Op& op) { return !is_model_expressible(op); });
@@ -603,8 +604,7 @@ void validate_steps(const Bind& b, std::vector<std::string>& problems)
         ++expected;
         if (step.on_fresh && step.covered_by_model)
             problems.push_back(where + " is marked both on_fresh and covered_by_model: choose one");
-        bool opaque = std::any_of(step.ops.begin(), step.ops.end(), [](const Op& op) { return !is_model_expressible(op); });
-        if (needs_fresh_declaration && opaque && !step.on_fresh && !step.covered_by_model)
+        if (needs_fresh_declaration && has_opaque_ops(step) && !step.on_fresh && !step.covered_by_model)
             problems.push_back(where + " (\"" + step.description + "\") has data code or raw SQL, so strata cannot "
                                "tell whether a fresh setup needs it: mark it .on_fresh() (seed data the models do not "
                                "hold) or .covered_by_model() (the models already contain its result)");

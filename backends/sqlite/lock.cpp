@@ -148,45 +148,4 @@ std::unique_ptr<MigrationLock> SqliteDialect::outside_transaction_lock(Session& 
     return std::make_unique<FileLock>(url.path + "-strata.lock", timeout);
 }
 
-bool SqliteDialect::renders_from_state(const Op& op) const
-{
-    // The ops that may rebuild their table; whether a column drop does depends on
-    // what uses the column, so it reads the table too.
-    if (const auto* add = std::get_if<AddColumn>(&op))
-        return !rebuild_reason(*add, Schema{}).empty();
-    return std::holds_alternative<AlterColumn>(op) || std::holds_alternative<DropColumn>(op) ||
-           std::holds_alternative<AddForeignKey>(op) || std::holds_alternative<DropForeignKey>(op) ||
-           std::holds_alternative<AddUnique>(op) || std::holds_alternative<DropUnique>(op) ||
-           std::holds_alternative<AddCheck>(op) || std::holds_alternative<DropCheck>(op);
-}
-
-TransactionFrame SqliteDialect::frame(std::span<const Op> ops) const
-{
-    TransactionFrame f;
-    if (std::none_of(ops.begin(), ops.end(), [this](const Op& op) { return renders_from_state(op); }))
-        return f;
-    // Steps 1, 10 and 12 of the rebuild procedure (rebuild.cpp has the others).
-    // 1. Foreign keys off, OUTSIDE the transaction: inside one the pragma is a
-    //    silent no-op, and DROP TABLE would then run ON DELETE CASCADE on every
-    //    child row, the trap that lost data in Rails, Atlas, Drizzle and ent.
-    Statement off = Statement::plain("PRAGMA foreign_keys = OFF");
-    off.comment = "table rebuild: foreign keys off outside the transaction";
-    f.before.push_back(off);
-    // 10. Nothing done while they were off (the rebuild, and data code or raw SQL
-    //     beside it) may leave a foreign key pointing at nothing.
-    Statement check = Statement::plain("SELECT \"table\", \"parent\", count(*) FROM pragma_foreign_key_check "
-                                       "GROUP BY \"table\", \"parent\"");
-    check.expect_no_rows = true;
-    check.guard_message = "rows would be left whose foreign keys point at nothing (foreign keys are off around a "
-                          "table rebuild; PRAGMA foreign_key_check lists them)";
-    check.comment = "foreign keys intact";
-    f.checks.push_back(check);
-    // 12. Foreign keys back on, also after a failure.
-    f.after.push_back(Statement::plain("PRAGMA legacy_alter_table = OFF"));
-    Statement on = Statement::plain("PRAGMA foreign_keys = ON");
-    on.comment = "table rebuild: foreign keys back on";
-    f.after.push_back(on);
-    return f;
-}
-
 }  // namespace strata::sqlite
