@@ -89,7 +89,7 @@ void check(int code, const char* what)
         throw std::runtime_error(std::string(what) + " exited with " + std::to_string(code));
 }
 
-void measure_target(const Options& o, const Target& t, const std::string& dir, int steps, const std::string& script,
+void measure_target(const Options& o, const Target& t, const std::string& dir, const std::string& script,
                     Report& report)
 {
     const std::string strata = strata_binary();
@@ -122,7 +122,7 @@ void file_cases(const Options& o, Report& report)
     Target lite{"sqlite:///" + path, "sqlite", [&] { fs::remove(path); },
                 [&](const std::string& script) { check(run("/usr/bin/sqlite3", {path, ".read " + script}), "sqlite3"); },
                 [&] { check(run("/usr/bin/sqlite3", {path, select}), "sqlite3"); }};
-    measure_target(o, lite, dir, steps, client_script(dir, "sqlite", steps, o.work_dir + "/files/sqlite.sql"), report);
+    measure_target(o, lite, dir, client_script(dir, "sqlite", steps, o.work_dir + "/files/sqlite.sql"), report);
 
     if (o.pg_url.empty())
         return;
@@ -139,7 +139,7 @@ void file_cases(const Options& o, Report& report)
                   check(run(psql, {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-f", script}), "psql");
               },
               [&] { check(run(psql, {"-X", "-q", "-d", conninfo, "-c", select}), "psql"); }};
-    measure_target(o, pg, dir, steps, client_script(dir, "postgresql", steps, o.work_dir + "/files/postgresql.sql"),
+    measure_target(o, pg, dir, client_script(dir, "postgresql", steps, o.work_dir + "/files/postgresql.sql"),
                    report);
 }
 

@@ -198,6 +198,8 @@ private:
             changed(d, t, a.name, "default", default_text(a.default_value), default_text(b.default_value));
         if (a.autoincrement != b.autoincrement)
             changed(d, t, a.name, "autoincrement", a.autoincrement ? "yes" : "no", b.autoincrement ? "yes" : "no");
+        else if (a.autoincrement && a.autoincrement_style != b.autoincrement_style)
+            changed(d, t, a.name, "autoincrement", to_string(a.autoincrement_style), to_string(b.autoincrement_style));
         if (!detail::iequals(a.collation, b.collation))
             changed(d, t, a.name, "collation", a.collation.empty() ? "default" : a.collation,
                     b.collation.empty() ? "default" : b.collation);

@@ -102,6 +102,8 @@ json column_json(const Column& c)
 {
     json col{{"name", c.name}, {"type", to_string(c.type)}, {"nullable", c.nullable},
              {"default", default_json(c.default_value)}, {"autoincrement", c.autoincrement}};
+    if (c.autoincrement && c.autoincrement_style != AutoincrementStyle::identity)
+        col["autoincrement_style"] = to_string(c.autoincrement_style);
     if (!c.collation.empty())
         col["collation"] = c.collation;
     if (c.generated)
@@ -206,6 +208,10 @@ Schema schema_from_json(const json& j)
             c.nullable = get_or(jc, "nullable", true);
             c.default_value = default_from(jc.value("default", json(nullptr)));
             c.autoincrement = get_or(jc, "autoincrement", false);
+            const auto style = get_or<std::string>(jc, "autoincrement_style", "identity");
+            c.autoincrement_style = style == "serial"   ? AutoincrementStyle::serial
+                                    : style == "always" ? AutoincrementStyle::identity_always
+                                                        : AutoincrementStyle::identity;
             c.collation = get_or<std::string>(jc, "collation", "");
             if (auto g = jc.find("generated"); g != jc.end() && !g->is_null())
                 c.generated = Generated{g->at("expression").get<std::string>(), get_or(*g, "stored", true)};

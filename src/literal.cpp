@@ -206,9 +206,10 @@ std::optional<Default> parse_default(std::string_view text, const Type& type)
             value.resize(i);
             break;
         }
-    // A cast wrapped in parentheses: ('x'::text)
+    // A cast of a cast, ('now'::text)::date, converts when a row is written, not
+    // once when the table is made: an expression, never the literal inside it.
     if (value.size() >= 2 && value.front().is_punct('(') && value.size() < all)
-        value.erase(value.begin());
+        return Default::expression(std::string(body));
 
     if (value.size() == 1 && value[0].is_word("null"))
         return std::nullopt;

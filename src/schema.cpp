@@ -8,6 +8,16 @@
 
 namespace strata {
 
+const char* to_string(AutoincrementStyle style) noexcept
+{
+    switch (style) {
+    case AutoincrementStyle::identity: return "identity";
+    case AutoincrementStyle::identity_always: return "always";
+    case AutoincrementStyle::serial: return "serial";
+    }
+    return "identity";
+}
+
 const char* to_sql(FkAction action) noexcept
 {
     switch (action) {

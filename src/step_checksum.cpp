@@ -233,6 +233,8 @@ void write(CanonicalWriter& w, const Column& c)
 {
     w.begin_object();
     w.field("autoincrement", c.autoincrement);
+    if (c.autoincrement && c.autoincrement_style != AutoincrementStyle::identity)
+        w.field("autoincrement_style", to_string(c.autoincrement_style));  // absent before it existed
     if (!c.collation.empty())
         w.field("collation", c.collation);
     if (!c.comment.empty())

@@ -53,6 +53,20 @@ std::string percent_encode(std::string_view s)
     return out;
 }
 
+// The characters an IPv6 literal may hold, with a %zone such as %eth0.
+bool is_ipv6_literal(std::string_view host)
+{
+    auto zone = host.find('%');
+    for (std::size_t i = 0; i < host.size(); ++i) {
+        auto c = static_cast<unsigned char>(host[i]);
+        bool ok = i > zone ? std::isalnum(c) || c == '-' || c == '_' || c == '.'
+                           : std::isxdigit(c) || c == ':' || c == '.';
+        if (!ok && i != zone)
+            return false;
+    }
+    return !host.empty();
+}
+
 void parse_query(std::string_view query, Url& url, const std::string& text)
 {
     for (const auto& pair : detail::split(query, '&')) {
@@ -128,7 +142,9 @@ Url Url::parse(std::string_view input)
             auto close = authority.find(']');
             if (close == std::string::npos)
                 bad(text, "unclosed [ in the host");
-            url.host = authority.substr(1, close - 1);
+            url.host = percent_decode(authority.substr(1, close - 1), text);  // a zone is written %25eth0
+            if (!is_ipv6_literal(url.host))
+                bad(text, "the host in [ ] is not an IPv6 address (brackets hold only hex digits, ':', '.' and a %zone)");
             if (close + 1 < authority.size() && authority[close + 1] == ':')
                 port_text = authority.substr(close + 2);
         } else if (auto c = authority.rfind(':'); c != std::string::npos) {
@@ -137,6 +153,8 @@ Url Url::parse(std::string_view input)
         } else {
             url.host = percent_decode(authority, text);
         }
+        if (!authority.starts_with("[") && url.host.find_first_of(":@[]") != std::string::npos)
+            bad(text, "the host holds ':', '@', '[' or ']' (write an IPv6 address as [::1], escape '@' in a password as %40)");
         if (!port_text.empty()) {
             auto r = std::from_chars(port_text.data(), port_text.data() + port_text.size(), url.port);
             if (r.ec != std::errc{} || r.ptr != port_text.data() + port_text.size() || url.port <= 0 || url.port > 65535)
@@ -178,7 +196,10 @@ std::string render(const Url& u, bool mask)
                 out += ":" + (mask ? std::string("***") : percent_encode(u.password));
             out += "@";
         }
-        out += u.host.find(':') != std::string::npos ? "[" + u.host + "]" : percent_encode(u.host);
+        if (u.host.find(':') != std::string::npos)  // IPv6, its zone escaped as %25
+            out += "[" + detail::join(detail::split(u.host, '%'), "%25") + "]";
+        else
+            out += percent_encode(u.host);
         if (u.port)
             out += ":" + std::to_string(u.port);
         out += "/" + percent_encode(u.database);

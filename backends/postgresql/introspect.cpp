@@ -79,7 +79,9 @@ std::optional<Type> builtin_type(long long oid, long long typmod)
     case 1700:
         if (typmod < 0)
             return Type::numeric();
-        return Type::numeric(static_cast<int>(((typmod - 4) >> 16) & 0xffff), static_cast<int>((typmod - 4) & 0xffff));
+        // The scale is 11 bits, signed since PostgreSQL 15: numeric(7,-2) rounds to hundreds.
+        return Type::numeric(static_cast<int>(((typmod - 4) >> 16) & 0xffff),
+                             static_cast<int>((((typmod - 4) & 0x7ff) ^ 1024) - 1024));
     case 25: return Type::text();
     case 1043: return Type::varchar(typmod < 0 ? 0 : static_cast<int>(typmod - 4));
     case 17: return Type::blob();
@@ -188,9 +190,14 @@ WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartit
 // connection can deparse them meanwhile. Given a table, pg_get_expr() opens it
 // to name columns (~10 us each on a fresh connection): only expressions that
 // name columns (a Var in the node tree), i.e. generation expressions, need it.
+// A nextval() default makes a serial column only when the column owns the
+// sequence (pg_depend 'a', as serial and OWNED BY record it).
 constexpr const char* defaults_sql = R"(
 SELECT ad.adrelid, ad.adnum,
-       CASE WHEN position('{VAR ' in ad.adbin::text) = 0 THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END
+       CASE WHEN position('{VAR ' in ad.adbin::text) = 0 THEN pg_get_expr(ad.adbin, 0) ELSE pg_get_expr(ad.adbin, ad.adrelid) END,
+       position('{FUNCEXPR :funcid 1574 ' in ad.adbin::text) > 0 AND EXISTS (
+         SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+           AND d.refobjid = ad.adrelid AND d.refobjsubid = ad.adnum AND d.deptype = 'a')
 FROM pg_attrdef ad
 JOIN pg_class c ON c.oid = ad.adrelid
 WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartition)";
@@ -479,7 +486,7 @@ public:
             if (it == by_oid_.end())
                 continue;
             if (Column* c = column_at(it->second, r.number(i, 1)))
-                apply_default(it->second, *c, std::string(r.text(i, 2)));
+                apply_default(it->second, *c, std::string(r.text(i, 2)), r.flag(i, 3));
         }
     }
 
@@ -588,6 +595,8 @@ private:
             c.type = *type;
         c.nullable = !r.flag(i, 5);
         c.autoincrement = !r.text(i, 6).empty();  // identity 'a' or 'd'
+        if (r.text(i, 6) == "a")
+            c.autoincrement_style = AutoincrementStyle::identity_always;
         if (r.text(i, 7) == "s")
             c.generated = Generated{{}, true};  // its expression comes with the defaults
         if (!type || (collation != 0 && collation != 100)) {
@@ -599,13 +608,14 @@ private:
 
     // A default (or generation expression) for column c of the table at index
     // `table`: parsed now if its type is known, after the server names it if not.
-    void apply_default(std::size_t table, Column& c, std::string expr)
+    void apply_default(std::size_t table, Column& c, std::string expr, bool owned_sequence)
     {
         const auto column = static_cast<std::size_t>(&c - schema_.tables[table].columns.data());
         if (c.generated) {
             c.generated->expression = std::string(detail::trim(expr));
-        } else if (detail::istarts_with(expr, "nextval(")) {
-            c.autoincrement = true;  // serial: the same as identity for the model
+        } else if (owned_sequence) {
+            c.autoincrement = true;
+            c.autoincrement_style = AutoincrementStyle::serial;
         } else if (auto named = server_named_index_.find({table, column});
                    named != server_named_index_.end() && server_named_[named->second].type_oid) {
             server_named_[named->second].default_text = std::move(expr);

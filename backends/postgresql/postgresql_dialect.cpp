@@ -145,6 +145,15 @@ std::vector<Statement> PostgresqlDialect::on(const AlterColumn& op, const Schema
     return out;
 }
 
+std::string PostgresqlDialect::column_definition(const Column& c, const Table& t) const
+{
+    if (!c.autoincrement || c.autoincrement_style != AutoincrementStyle::serial)
+        return SqlDialect::column_definition(c, t);
+    // serial: a sequence the column owns, named <table>_<column>_seq.
+    const char* type = c.type.kind == TypeKind::bigint ? "bigserial" : c.type.kind == TypeKind::smallint ? "smallserial" : "serial";
+    return quote(c.name) + " " + type + " NOT NULL";
+}
+
 std::vector<Statement> PostgresqlDialect::on(const DropObject& op, const Schema& before) const
 {
     if (op.kind == ObjectKind::trigger) {

@@ -129,10 +129,13 @@ std::string SqliteDialect::create_table_sql(const Table& t) const
 void SqliteDialect::canonicalize_table(Table& t, const Schema& schema) const
 {
     SqlDialect::canonicalize_table(t, schema);
-    // A rowid alias is a 64-bit integer whatever the model's width.
-    for (auto& c : t.columns)
+    // A rowid alias is a 64-bit integer whatever the model's width, and the rowid
+    // is SQLite's only way of numbering rows.
+    for (auto& c : t.columns) {
         if (is_rowid_alias(t, c))
             c.type = Type::bigint();
+        c.autoincrement_style = AutoincrementStyle::identity;
+    }
 }
 
 std::vector<std::string> SqliteDialect::check_model(const Schema& model) const

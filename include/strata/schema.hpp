@@ -37,12 +37,19 @@ struct Generated {
     friend bool operator==(const Generated&, const Generated&) = default;
 };
 
+// How a PostgreSQL column numbers its rows: an identity column (BY DEFAULT takes
+// explicit values, ALWAYS refuses them) or a serial one (a sequence it owns).
+// SQLite has one kind, its rowid.
+enum class AutoincrementStyle { identity, identity_always, serial };
+[[nodiscard]] const char* to_string(AutoincrementStyle style) noexcept;  // "identity", "always", "serial"
+
 struct Column {
     std::string name;
     Type type;
     bool nullable = true;
     std::optional<Default> default_value;
-    bool autoincrement = false;  // SQLite AUTOINCREMENT, PostgreSQL identity
+    bool autoincrement = false;  // SQLite AUTOINCREMENT, PostgreSQL identity or serial
+    AutoincrementStyle autoincrement_style = AutoincrementStyle::identity;
     std::string collation;
     std::optional<Generated> generated;
     std::string comment;

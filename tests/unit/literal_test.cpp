@@ -44,6 +44,17 @@ TEST(Literal, NullIsNoDefault)
     EXPECT_EQ(parse_default("NULL::character varying", Type::text()), std::nullopt);
 }
 
+TEST(Literal, ACastOfACastIsAnExpressionNotTheLiteralInside)
+{
+    // ('now'::text)::date is today's date at each insert; 'now' as a literal
+    // would be the date the table was made.
+    auto d = parse_default("('now'::text)::date", Type::date());
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->kind, Default::Kind::expression);
+    EXPECT_EQ(d->sql, "('now'::text)::date");
+    EXPECT_EQ(parse_default("'x'::character varying", Type::varchar(5))->kind, Default::Kind::literal);
+}
+
 TEST(Literal, AnythingElseIsAnExpression)
 {
     auto d = parse_default("lower('A'::text)", Type::text());
