@@ -24,6 +24,7 @@ const char* to_string(DiffObject object) noexcept
     case DiffObject::check: return "check";
     case DiffObject::index: return "index";
     case DiffObject::object: return "object";
+    case DiffObject::exclusion: return "exclusion";
     }
     return "?";
 }
@@ -83,7 +84,16 @@ std::string default_text(const std::optional<Default>& d)
 
 std::string element_text(const IndexElement& e)
 {
-    return (e.expression.empty() ? e.column : "(" + normalize_expression(e.expression) + ")") + (e.descending ? " DESC" : "");
+    std::string out = e.expression.empty() ? e.column : "(" + normalize_expression(e.expression) + ")";
+    if (!e.collation.empty())
+        out += " COLLATE " + e.collation;
+    if (!e.opclass.empty())
+        out += " " + e.opclass;
+    if (e.descending)
+        out += " DESC";
+    if (e.nulls != NullsOrder::natural)
+        out += e.nulls == NullsOrder::first ? " NULLS FIRST" : " NULLS LAST";
+    return out;
 }
 
 std::string elements_text(const Index& ix)
@@ -185,6 +195,31 @@ private:
             changed(DiffObject::table, t, t, "comment", a.comment, b.comment);
         if (a.without_rowid != b.without_rowid)
             changed(DiffObject::table, t, t, "without_rowid", a.without_rowid ? "yes" : "no", b.without_rowid ? "yes" : "no");
+        compare_exclusions(a, b);
+        if (a.partition_by != b.partition_by)
+            changed(DiffObject::table, t, t, "partition_by", or_none(a.partition_by), or_none(b.partition_by));
+        if (a.partition_of != b.partition_of || a.partition_bound != b.partition_bound)
+            changed(DiffObject::table, t, t, "partition_of", or_none(a.partition_of + " " + a.partition_bound),
+                    or_none(b.partition_of + " " + b.partition_bound));
+        auto rls = [](const Table& x) { return x.force_row_security ? "forced" : x.row_security ? "enabled" : "off"; };
+        if (std::string(rls(a)) != rls(b))
+            changed(DiffObject::table, t, t, "row_security", rls(a), rls(b));
+    }
+
+    static std::string or_none(const std::string& s)
+    {
+        return detail::trim(s).empty() ? "none" : std::string(detail::trim(s));
+    }
+
+    void compare_exclusions(const Table& a, const Table& b)
+    {
+        const auto& t = a.name;
+        auto name = [](const ExclusionConstraint& x) { return x.name; };
+        match(a.exclusions, b.exclusions, DiffObject::exclusion, t, name, name,
+              [&](const ExclusionConstraint& x, const ExclusionConstraint& y) {
+                  if (normalize_expression(x.definition) != normalize_expression(y.definition))
+                      changed(DiffObject::exclusion, t, x.name, "definition", x.definition, y.definition);
+              });
     }
 
     void compare_columns(const std::string& t, const Column& a, const Column& b)
@@ -330,10 +365,17 @@ private:
                   if (!detail::iequals(x.method, y.method))
                       changed(DiffObject::index, t, x.name, "method", x.method.empty() ? "btree" : x.method,
                               y.method.empty() ? "btree" : y.method);
+                  if (x.include != y.include)
+                      changed(DiffObject::index, t, x.name, "include", list(x.include), list(y.include));
               });
     }
 
-    static std::string object_label(const SqlObject& o) { return std::string(to_string(o.kind)) + " " + o.name; }
+    // A trigger's or policy's name is unique only on its table.
+    static std::string object_label(const SqlObject& o)
+    {
+        bool per_table = o.kind == ObjectKind::trigger || o.kind == ObjectKind::policy;
+        return std::string(to_string(o.kind)) + " " + o.name + (per_table && !o.table.empty() ? " on " + o.table : "");
+    }
 
     void compare_objects(const Schema& a, const Schema& b)
     {
@@ -342,8 +384,10 @@ private:
                   auto label = object_label(x);
                   if (x.kind == ObjectKind::enum_type && x.values != y.values)
                       changed(DiffObject::object, "", label, "labels", list(x.values), list(y.values));
-                  if (x.kind == ObjectKind::trigger && x.table != y.table)
+                  if (!x.table.empty() && x.table != y.table)
                       changed(DiffObject::object, "", label, "table", x.table, y.table);
+                  if (options_.comments && x.comment != y.comment)
+                      changed(DiffObject::object, "", label, "comment", x.comment, y.comment);
                   if (!options_.object_definitions)
                       return;
                   for (const auto& [dialect, sql] : x.definition) {

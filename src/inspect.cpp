@@ -33,7 +33,7 @@ std::vector<Schema> inspect_all(const std::vector<Session*>& sessions)
 std::string to_sql(const Schema& schema, const Dialect& dialect)
 {
     std::string out;
-    for (const auto& s : dialect.create_all(schema)) {
+    for (const auto& s : dialect.create_script(schema)) {
         if (!s.comment.empty())
             out += "-- " + s.comment + "\n";
         out += s.sql;

@@ -23,10 +23,21 @@ FkAction action_from(const std::string& s)
 
 ObjectKind kind_from(const std::string& s)
 {
-    for (auto k : {ObjectKind::extension, ObjectKind::enum_type, ObjectKind::function, ObjectKind::view, ObjectKind::trigger})
-        if (s == to_string(k))
-            return k;
-    throw ConfigError("unknown object kind '" + s + "' (use extension, enum, function, view, trigger)");
+    if (auto k = object_kind_from(s))
+        return *k;
+    throw ConfigError("unknown object kind '" + s +
+                      "' (use extension, enum, function, view, trigger, domain, composite_type, sequence, "
+                      "materialized_view, index or policy)");
+}
+
+const char* nulls_name(NullsOrder n)
+{
+    return n == NullsOrder::first ? "first" : n == NullsOrder::last ? "last" : "natural";
+}
+
+NullsOrder nulls_from(const std::string& s)
+{
+    return s == "first" ? NullsOrder::first : s == "last" ? NullsOrder::last : NullsOrder::natural;
 }
 
 json default_json(const std::optional<Default>& d)
@@ -127,6 +138,12 @@ json index_json(const Index& ix)
     for (const auto& e : ix.elements) {
         json el = e.expression.empty() ? json{{"column", e.column}} : json{{"expression", e.expression}};
         el["descending"] = e.descending;
+        if (e.nulls != NullsOrder::natural)
+            el["nulls"] = nulls_name(e.nulls);
+        if (!e.opclass.empty())
+            el["opclass"] = e.opclass;
+        if (!e.collation.empty())
+            el["collation"] = e.collation;
         elements.push_back(std::move(el));
     }
     json index{{"name", ix.name}, {"elements", std::move(elements)}, {"unique", ix.unique}};
@@ -134,6 +151,8 @@ json index_json(const Index& ix)
         index["where"] = ix.where;
     if (!ix.method.empty())
         index["method"] = ix.method;
+    if (!ix.include.empty())
+        index["include"] = ix.include;
     return index;
 }
 
@@ -165,6 +184,18 @@ json table_json(const Table& t)
         table["comment"] = t.comment;
     if (t.without_rowid)
         table["without_rowid"] = true;
+    if (!t.exclusions.empty()) {
+        json exclusions = json::array();
+        for (const auto& x : t.exclusions)
+            exclusions.push_back({{"name", x.name}, {"definition", x.definition}});
+        table["exclusions"] = std::move(exclusions);
+    }
+    if (!t.partition_by.empty())
+        table["partition_by"] = t.partition_by;
+    if (!t.partition_of.empty())
+        table["partition_of"] = {{"table", t.partition_of}, {"bound", t.partition_bound}};
+    if (t.row_security)
+        table["row_security"] = t.force_row_security ? "forced" : "enabled";
     return table;
 }
 
@@ -177,6 +208,10 @@ json object_json(const SqlObject& o)
         obj["definition"] = o.definition;
     if (!o.values.empty())
         obj["values"] = o.values;
+    if (!o.comment.empty())
+        obj["comment"] = o.comment;
+    if (!o.depends_on.empty())
+        obj["depends_on"] = o.depends_on;
     return obj;
 }
 
@@ -244,15 +279,29 @@ Schema schema_from_json(const json& j)
                 e.column = get_or<std::string>(je, "column", "");
                 e.expression = get_or<std::string>(je, "expression", "");
                 e.descending = get_or(je, "descending", false);
+                e.nulls = nulls_from(get_or<std::string>(je, "nulls", ""));
+                e.opclass = get_or<std::string>(je, "opclass", "");
+                e.collation = get_or<std::string>(je, "collation", "");
                 ix.elements.push_back(std::move(e));
             }
             ix.unique = get_or(ji, "unique", false);
             ix.where = get_or<std::string>(ji, "where", "");
             ix.method = get_or<std::string>(ji, "method", "");
+            ix.include = get_or(ji, "include", std::vector<std::string>{});
             t.indexes.push_back(std::move(ix));
         }
         t.comment = get_or<std::string>(jt, "comment", "");
         t.without_rowid = get_or(jt, "without_rowid", false);
+        for (const auto& jx : jt.value("exclusions", json::array()))
+            t.exclusions.push_back({jx.at("name").get<std::string>(), jx.at("definition").get<std::string>()});
+        t.partition_by = get_or<std::string>(jt, "partition_by", "");
+        if (auto p = jt.find("partition_of"); p != jt.end() && !p->is_null()) {
+            t.partition_of = p->at("table").get<std::string>();
+            t.partition_bound = get_or<std::string>(*p, "bound", "");
+        }
+        const auto rls = get_or<std::string>(jt, "row_security", "");
+        t.row_security = rls == "enabled" || rls == "forced";
+        t.force_row_security = rls == "forced";
         s.tables.push_back(std::move(t));
     }
     for (const auto& jo : j.value("objects", json::array())) {
@@ -264,6 +313,8 @@ Schema schema_from_json(const json& j)
             o.definition = d->get<std::map<std::string, std::string>>();
         if (auto v = jo.find("values"); v != jo.end())
             o.values = v->get<std::vector<std::string>>();
+        o.comment = get_or<std::string>(jo, "comment", "");
+        o.depends_on = get_or(jo, "depends_on", std::vector<std::string>{});
         s.objects.push_back(std::move(o));
     }
     return s;

@@ -208,8 +208,9 @@ struct Applier {
     {
         table_of(s, o.table, "drop_table");
         erase_where(s.tables, [&](const Table& t) { return t.name == o.table; });
-        // The engine drops a table's triggers with it.
-        erase_where(s.objects, [&](const SqlObject& x) { return x.kind == ObjectKind::trigger && x.table == o.table; });
+        // The engine drops a table's triggers and policies (and a partitioned table's partitions) with it.
+        erase_where(s.objects, [&](const SqlObject& x) { return lives_on_table(x.kind) && x.table == o.table; });
+        erase_where(s.tables, [&](const Table& t) { return t.partition_of == o.table; });
     }
     void operator()(const RenameTable& o)
     {
@@ -222,8 +223,11 @@ struct Applier {
                 if (fk.ref_table == o.from)
                     fk.ref_table = o.to;
         for (auto& x : s.objects)
-            if (x.kind == ObjectKind::trigger && x.table == o.from)
+            if (lives_on_table(x.kind) && x.table == o.from)
                 x.table = o.to;
+        for (auto& other : s.tables)
+            if (other.partition_of == o.from)
+                other.partition_of = o.to;
     }
     void operator()(const AddColumn& o)
     {
@@ -330,13 +334,21 @@ struct Applier {
     }
     void operator()(const CreateObject& o)
     {
-        if (s.find_object(o.object.kind, o.object.name))
+        // A trigger's or policy's name is unique on its table only.
+        const bool exists = std::any_of(s.objects.begin(), s.objects.end(), [&](const SqlObject& x) {
+            return x.kind == o.object.kind && x.name == o.object.name &&
+                   (!lives_on_table(x.kind) || x.table == o.object.table);
+        });
+        if (exists)
             misfit(std::string("create_") + to_string(o.object.kind) + ": '" + o.object.name + "' already exists");
         s.objects.push_back(o.object);
     }
     void operator()(const DropObject& o)
     {
-        if (!erase_where(s.objects, [&](const SqlObject& x) { return x.kind == o.kind && x.name == o.name; }))
+        const std::string* table = o.definition && lives_on_table(o.kind) ? &o.definition->table : nullptr;
+        if (!erase_where(s.objects, [&](const SqlObject& x) {
+                return x.kind == o.kind && x.name == o.name && (!table || x.table == *table);
+            }))
             misfit(std::string("drop_") + to_string(o.kind) + ": there is no " + to_string(o.kind) + " '" + o.name + "'");
     }
     // Raw SQL and data code are opaque to the model.

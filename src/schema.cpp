@@ -38,8 +38,34 @@ const char* to_string(ObjectKind kind) noexcept
     case ObjectKind::function: return "function";
     case ObjectKind::view: return "view";
     case ObjectKind::trigger: return "trigger";
+    case ObjectKind::domain: return "domain";
+    case ObjectKind::composite_type: return "composite_type";
+    case ObjectKind::sequence: return "sequence";
+    case ObjectKind::materialized_view: return "materialized_view";
+    case ObjectKind::index: return "index";
+    case ObjectKind::policy: return "policy";
     }
     return "object";
+}
+
+bool lives_on_table(ObjectKind kind) noexcept
+{
+    return kind == ObjectKind::trigger || kind == ObjectKind::policy || kind == ObjectKind::index;
+}
+
+bool is_view(ObjectKind kind) noexcept
+{
+    return kind == ObjectKind::view || kind == ObjectKind::materialized_view;
+}
+
+std::optional<ObjectKind> object_kind_from(std::string_view name) noexcept
+{
+    for (auto k : {ObjectKind::extension, ObjectKind::enum_type, ObjectKind::function, ObjectKind::view,
+                   ObjectKind::trigger, ObjectKind::domain, ObjectKind::composite_type, ObjectKind::sequence,
+                   ObjectKind::materialized_view, ObjectKind::index, ObjectKind::policy})
+        if (name == to_string(k))
+            return k;
+    return std::nullopt;
 }
 
 std::string to_string(const Default& d)

@@ -37,6 +37,11 @@ Schema Dialect::inspect_tables(Session& session, const std::vector<std::string>&
     return detail::tables_and_dependents(inspect(session), tables);
 }
 
+std::vector<Statement> Dialect::create_script(const Schema& schema) const
+{
+    return create_all(schema);
+}
+
 std::unique_ptr<MigrationLock> Dialect::outside_transaction_lock(Session&, std::chrono::seconds) const
 {
     return nullptr;
@@ -156,11 +161,23 @@ std::vector<std::string> SqlDialect::table_constraint_lines(const Table& t) cons
         lines.push_back(named(fk.name) + foreign_key_clause(fk));
     for (const auto& ck : t.checks)
         lines.push_back(named(ck.name) + "CHECK (" + ck.expression + ")");
+    for (const auto& x : t.exclusions)
+        lines.push_back(named(x.name) + x.definition);
     return lines;
 }
 
 std::string SqlDialect::create_table_sql(const Table& t) const
 {
+    if (!t.partition_of.empty()) {
+        // A partition's columns, keys and indexes come from its parent; only its own constraints are listed.
+        std::string out = "CREATE TABLE " + quote(t.name) + " PARTITION OF " + quote(t.partition_of);
+        if (auto lines = table_constraint_lines(t); !lines.empty())
+            out += " (\n    " + join(lines, ",\n    ") + "\n)";
+        out += " " + (t.partition_bound.empty() ? std::string("DEFAULT") : t.partition_bound);
+        if (!t.partition_by.empty())
+            out += " PARTITION BY " + t.partition_by;
+        return out;
+    }
     std::string out = "CREATE TABLE " + quote(t.name) + " (";
     bool first = true;
     for (const auto& c : t.columns) {
@@ -173,6 +190,8 @@ std::string SqlDialect::create_table_sql(const Table& t) const
         out += line;
     }
     out += "\n)";
+    if (!t.partition_by.empty())
+        out += " PARTITION BY " + t.partition_by;
     return out;
 }
 
@@ -184,8 +203,14 @@ std::string SqlDialect::index_elements(const Index& index) const
         if (i)
             out += ", ";
         out += e.expression.empty() ? quote(e.column) : "(" + e.expression + ")";
+        if (!e.collation.empty())
+            out += " COLLATE " + quote(e.collation);
+        if (!e.opclass.empty())
+            out += " " + e.opclass;
         if (e.descending)
             out += " DESC";
+        if (e.nulls != NullsOrder::natural)
+            out += e.nulls == NullsOrder::first ? " NULLS FIRST" : " NULLS LAST";
     }
     return out;
 }
@@ -199,6 +224,8 @@ std::string SqlDialect::create_index_sql(const std::string& table, const Index& 
     if (!index.method.empty() && capabilities().index_methods)
         out += " USING " + index.method;
     out += " (" + index_elements(index) + ")";
+    if (!index.include.empty())
+        out += " INCLUDE (" + column_list(index.include) + ")";
     if (!index.where.empty())
         out += " WHERE " + index.where;
     return out;
@@ -356,8 +383,22 @@ std::vector<Statement> SqlDialect::on(const CreateObject& op, const Schema&) con
             return one("CREATE VIEW " + quote(o.name) + " AS\n" + text);
         }
         return {};
+    case ObjectKind::materialized_view:
+        if (const auto* sql = o.definition_for(name())) {
+            auto text = std::string(trim(*sql));
+            if (istarts_with(text, "create"))
+                return one(text);
+            // As pg_dump writes it: the data is the application's, filled by REFRESH.
+            return one("CREATE MATERIALIZED VIEW " + quote(o.name) + " AS\n" + text + "\nWITH NO DATA");
+        }
+        return {};
     case ObjectKind::function:
     case ObjectKind::trigger:
+    case ObjectKind::domain:
+    case ObjectKind::composite_type:
+    case ObjectKind::sequence:
+    case ObjectKind::index:
+    case ObjectKind::policy:
         if (const auto* sql = o.definition_for(name()))
             return one(std::string(trim(*sql)));
         return {};
@@ -365,20 +406,45 @@ std::vector<Statement> SqlDialect::on(const CreateObject& op, const Schema&) con
     return {};
 }
 
+std::vector<Statement> SqlDialect::create_object(const SqlObject& o, const Schema& schema) const
+{
+    auto out = on(CreateObject{o}, schema);
+    if (!out.empty() && !o.comment.empty() && capabilities().comments)
+        out.push_back(Statement::plain("COMMENT ON " + object_reference(o) + " IS " + single_quoted(o.comment)));
+    return out;
+}
+
+std::string SqlDialect::object_reference(const SqlObject& o) const
+{
+    switch (o.kind) {
+    case ObjectKind::enum_type:
+    case ObjectKind::composite_type: return "TYPE " + quote(o.name);
+    case ObjectKind::extension: return "EXTENSION " + quote(o.name);
+    case ObjectKind::function: return "FUNCTION " + quote(o.name);
+    case ObjectKind::view: return "VIEW " + quote(o.name);
+    case ObjectKind::materialized_view: return "MATERIALIZED VIEW " + quote(o.name);
+    case ObjectKind::domain: return "DOMAIN " + quote(o.name);
+    case ObjectKind::sequence: return "SEQUENCE " + quote(o.name);
+    case ObjectKind::index: return "INDEX " + quote(o.name);
+    case ObjectKind::trigger: return "TRIGGER " + quote(o.name) + (o.table.empty() ? "" : " ON " + quote(o.table));
+    case ObjectKind::policy: return "POLICY " + quote(o.name) + (o.table.empty() ? "" : " ON " + quote(o.table));
+    }
+    return quote(o.name);
+}
+
 std::vector<Statement> SqlDialect::on(const DropObject& op, const Schema& before) const
 {
     const SqlObject* known = op.definition ? &*op.definition : before.find_object(op.kind, op.name);
     if (known && op.kind != ObjectKind::enum_type && !known->definition_for(name()))
         return {};  // never created on this dialect
-    switch (op.kind) {
-    case ObjectKind::enum_type:
-        return capabilities().native_enums ? one("DROP TYPE " + quote(op.name)) : std::vector<Statement>{};
-    case ObjectKind::extension: return one("DROP EXTENSION " + quote(op.name));
-    case ObjectKind::view: return one("DROP VIEW " + quote(op.name));
-    case ObjectKind::function: return one("DROP FUNCTION " + quote(op.name));
-    case ObjectKind::trigger: return one("DROP TRIGGER " + quote(op.name));
-    }
-    return {};
+    if (op.kind == ObjectKind::enum_type && !capabilities().native_enums)
+        return {};
+    if (op.kind == ObjectKind::trigger)
+        return one("DROP TRIGGER " + quote(op.name));  // SQLite names no table
+    SqlObject o = known ? *known : SqlObject{};
+    o.kind = op.kind;
+    o.name = op.name;
+    return one("DROP " + object_reference(o));
 }
 
 std::vector<Statement> SqlDialect::on(const ExecuteSql& op, const Schema&) const
@@ -419,6 +485,7 @@ std::vector<const Table*> SqlDialect::dependency_order(const Schema& schema)
             bool ready = std::all_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const ForeignKey& fk) {
                 return fk.ref_table == t.name || placed.count(fk.ref_table) || !schema.find_table(fk.ref_table);
             });
+            ready = ready && (t.partition_of.empty() || placed.count(t.partition_of) || !schema.find_table(t.partition_of));
             if (ready) {
                 out.push_back(&t);
                 placed.insert(t.name);
@@ -433,18 +500,83 @@ std::vector<const Table*> SqlDialect::dependency_order(const Schema& schema)
     return out;
 }
 
+namespace {
+
+// Before the tables, types in the order they build on each other.
+int type_rank(ObjectKind kind)
+{
+    switch (kind) {
+    case ObjectKind::extension: return 0;
+    case ObjectKind::enum_type: return 1;
+    case ObjectKind::domain: return 2;
+    case ObjectKind::composite_type: return 3;
+    case ObjectKind::sequence: return 4;
+    case ObjectKind::function: return 5;
+    default: return 6;
+    }
+}
+
+// Each object after the ones of the group it depends on; otherwise as given.
+std::vector<const SqlObject*> after_dependencies(std::vector<const SqlObject*> group)
+{
+    std::vector<const SqlObject*> out;
+    std::set<std::string> pending;
+    for (const auto* o : group)
+        pending.insert(o->name);
+    while (!group.empty()) {
+        auto ready = std::find_if(group.begin(), group.end(), [&](const SqlObject* o) {
+            return std::none_of(o->depends_on.begin(), o->depends_on.end(),
+                                [&](const std::string& d) { return d != o->name && pending.count(d); });
+        });
+        if (ready == group.end())
+            ready = group.begin();  // a cycle: as given
+        out.push_back(*ready);
+        pending.erase((*ready)->name);
+        group.erase(ready);
+    }
+    return out;
+}
+
+}  // namespace
+
+SqlDialect::ObjectOrder SqlDialect::object_order(const Schema& schema)
+{
+    std::set<std::string> tables;
+    for (const auto& t : schema.tables)
+        tables.insert(t.name);
+    auto needs_table = [&](const SqlObject& o) {
+        return std::any_of(o.depends_on.begin(), o.depends_on.end(), [&](const std::string& d) { return tables.count(d); });
+    };
+    ObjectOrder order;
+    std::vector<const SqlObject*> reading, on_relations;
+    for (const auto& o : schema.objects) {
+        if (lives_on_table(o.kind))
+            on_relations.push_back(&o);
+        else if (is_view(o.kind) || (o.kind == ObjectKind::function && needs_table(o)))
+            reading.push_back(&o);
+        else
+            order.before_tables.push_back(&o);
+    }
+    std::stable_sort(order.before_tables.begin(), order.before_tables.end(),
+                     [](const SqlObject* a, const SqlObject* b) { return type_rank(a->kind) < type_rank(b->kind); });
+    order.before_tables = after_dependencies(std::move(order.before_tables));
+    order.after_tables = after_dependencies(std::move(reading));
+    // Indexes of materialized views, then triggers and policies.
+    std::stable_partition(on_relations.begin(), on_relations.end(),
+                          [](const SqlObject* o) { return o->kind == ObjectKind::index; });
+    order.after_tables.insert(order.after_tables.end(), on_relations.begin(), on_relations.end());
+    return order;
+}
+
 std::vector<Statement> SqlDialect::create_all(const Schema& schema) const
 {
     std::vector<Statement> out;
     auto append = [&out](std::vector<Statement> more) {
         out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     };
-    for (const auto& o : schema.objects)
-        if (o.kind == ObjectKind::extension || o.kind == ObjectKind::enum_type)
-            append(on(CreateObject{o}, schema));
-    for (const auto& o : schema.objects)
-        if (o.kind == ObjectKind::function)
-            append(on(CreateObject{o}, schema));
+    const auto order = object_order(schema);
+    for (const auto* o : order.before_tables)
+        append(create_object(*o, schema));
 
     std::set<std::string> created;
     std::vector<AddForeignKey> deferred;
@@ -464,12 +596,8 @@ std::vector<Statement> SqlDialect::create_all(const Schema& schema) const
     }
     for (const auto& fk : deferred)
         append(on(fk, schema));
-    for (const auto& o : schema.objects)
-        if (o.kind == ObjectKind::view)
-            append(on(CreateObject{o}, schema));
-    for (const auto& o : schema.objects)
-        if (o.kind == ObjectKind::trigger)
-            append(on(CreateObject{o}, schema));
+    for (const auto* o : order.after_tables)
+        append(create_object(*o, schema));
     return out;
 }
 
@@ -486,21 +614,23 @@ std::vector<Statement> SqlDialect::drop_all(const Schema& live) const
         off.phase = Statement::Phase::before_transaction;
         out.push_back(off);
     }
-    for (const auto& o : live.objects)
-        if (o.kind == ObjectKind::trigger || o.kind == ObjectKind::view)
-            append(on(DropObject{o.kind, o.name, o}, live));
+    // The reverse of creation: what reads a table first, types last.
+    const auto order = object_order(live);
+    for (auto it = order.after_tables.rbegin(); it != order.after_tables.rend(); ++it)
+        if ((*it)->kind != ObjectKind::index)  // goes with its materialized view
+            append(on(DropObject{(*it)->kind, (*it)->name, **it}, live));
     if (capabilities().alter_constraints)
         for (const auto& t : live.tables)
             for (const auto& fk : t.foreign_keys)
                 if (!fk.name.empty())
                     append(on(DropForeignKey{t.name, fk.name, fk}, live));
-    for (const auto& t : live.tables)
-        append(on(DropTable{t.name, t}, live));
+    const auto tables = dependency_order(live);
+    for (auto it = tables.rbegin(); it != tables.rend(); ++it)  // partitions before their parent
+        append(on(DropTable{(*it)->name, **it}, live));
     for (const char* own : {"strata_version", "strata_lease"})
         out.push_back(Statement::plain("DROP TABLE IF EXISTS " + quote(own)));
-    for (const auto& o : live.objects)
-        if (o.kind == ObjectKind::function || o.kind == ObjectKind::enum_type || o.kind == ObjectKind::extension)
-            append(on(DropObject{o.kind, o.name, o}, live));
+    for (auto it = order.before_tables.rbegin(); it != order.before_tables.rend(); ++it)
+        append(on(DropObject{(*it)->kind, (*it)->name, **it}, live));
     if (!capabilities().alter_constraints) {
         Statement on_again = Statement::plain("PRAGMA foreign_keys = ON");
         on_again.phase = Statement::Phase::after_transaction;
@@ -539,11 +669,26 @@ void SqlDialect::canonicalize_table(Table& t, const Schema& schema) const
         if (fk.ref_columns.empty())
             if (const auto* ref = schema.find_table(fk.ref_table); ref && ref->primary_key)
                 fk.ref_columns = ref->primary_key->columns;
-    for (auto& ix : t.indexes)
+    for (auto& ix : t.indexes) {
         if (!caps.index_methods || ix.method == "btree")
             ix.method.clear();
+        if (!caps.index_methods) {  // operator classes, INCLUDE and NULLS order are PostgreSQL's
+            ix.include.clear();
+            for (auto& e : ix.elements) {
+                e.opclass.clear();
+                e.nulls = NullsOrder::natural;
+            }
+        }
+    }
     if (!caps.comments)
         t.comment.clear();
+    if (!caps.table_features) {
+        t.exclusions.clear();
+        t.partition_by.clear();
+        t.partition_of.clear();
+        t.partition_bound.clear();
+        t.row_security = t.force_row_security = false;
+    }
     if (!caps.rowid_tables)
         t.without_rowid = false;
 }

@@ -30,6 +30,20 @@ public:
     // (or itself) wherever the references allow; cycles keep declaration order.
     [[nodiscard]] static std::vector<const Table*> dependency_order(const Schema& schema);
 
+    // The objects in the order a fresh setup creates them, around the tables:
+    // types and functions that need no table first, then (after the tables)
+    // functions taking a table's row type, views in the order they read each
+    // other, and what lives on a relation. Reversed, the order to drop them.
+    struct ObjectOrder {
+        std::vector<const SqlObject*> before_tables;
+        std::vector<const SqlObject*> after_tables;
+    };
+    [[nodiscard]] static ObjectOrder object_order(const Schema& schema);
+    // CREATE, then COMMENT ON when the object has a comment.
+    [[nodiscard]] std::vector<Statement> create_object(const SqlObject& object, const Schema& schema) const;
+    // "VIEW v", "TRIGGER t ON tbl": how DROP and COMMENT ON name the object.
+    [[nodiscard]] std::string object_reference(const SqlObject& object) const;
+
     // Pieces, shared by the backends.
     [[nodiscard]] std::string column_list(const std::vector<std::string>& columns) const;
     [[nodiscard]] virtual std::string column_definition(const Column& column, const Table& table) const;

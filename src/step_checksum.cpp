@@ -292,8 +292,11 @@ void write(CanonicalWriter& w, const Index& ix)
     w.begin_object();
     w.key("elements");
     w.begin_array();
+    // Fields added later are written only when set, so older steps keep their checksums.
     for (const auto& e : ix.elements) {
         w.begin_object();
+        if (!e.collation.empty())
+            w.field("collation", e.collation);
         if (e.expression.empty()) {
             w.field("column", e.column);
             w.field("descending", e.descending);
@@ -301,9 +304,17 @@ void write(CanonicalWriter& w, const Index& ix)
             w.field("descending", e.descending);
             w.field("expression", e.expression);
         }
+        if (e.nulls != NullsOrder::natural)
+            w.field("nulls", e.nulls == NullsOrder::first ? "first" : "last");
+        if (!e.opclass.empty())
+            w.field("opclass", e.opclass);
         w.end_object();
     }
     w.end_array();
+    if (!ix.include.empty()) {
+        w.key("include");
+        w.strings(ix.include);
+    }
     if (!ix.method.empty())
         w.field("method", ix.method);
     w.field("name", ix.name);
@@ -328,6 +339,17 @@ void write(CanonicalWriter& w, const Table& t)
     w.end_array();
     if (!t.comment.empty())
         w.field("comment", t.comment);
+    if (!t.exclusions.empty()) {
+        w.key("exclusions");
+        w.begin_array();
+        for (const auto& x : t.exclusions) {
+            w.begin_object();
+            w.field("definition", x.definition);
+            w.field("name", x.name);
+            w.end_object();
+        }
+        w.end_array();
+    }
     w.key("foreign_keys");
     w.begin_array();
     for (const auto& fk : t.foreign_keys)
@@ -339,11 +361,19 @@ void write(CanonicalWriter& w, const Table& t)
         write(w, ix);
     w.end_array();
     w.field("name", t.name);
+    if (!t.partition_bound.empty())
+        w.field("partition_bound", t.partition_bound);
+    if (!t.partition_by.empty())
+        w.field("partition_by", t.partition_by);
+    if (!t.partition_of.empty())
+        w.field("partition_of", t.partition_of);
     w.key("primary_key");
     if (t.primary_key)
         write_named_columns(w, t.primary_key->name, t.primary_key->columns);
     else
         w.null();
+    if (t.row_security)
+        w.field("row_security", t.force_row_security ? "forced" : "enabled");
     w.key("uniques");
     w.begin_array();
     for (const auto& u : t.uniques)
@@ -357,6 +387,8 @@ void write(CanonicalWriter& w, const Table& t)
 void write(CanonicalWriter& w, const SqlObject& o)
 {
     w.begin_object();
+    if (!o.comment.empty())
+        w.field("comment", o.comment);
     if (!o.definition.empty()) {
         w.key("definition");
         w.string_map(o.definition);

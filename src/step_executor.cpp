@@ -35,26 +35,12 @@ bool contains(const std::vector<std::string>& names, const std::string& name)
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-const char* kind_name(ObjectKind kind)
-{
-    switch (kind) {
-    case ObjectKind::view: return "view";
-    case ObjectKind::trigger: return "trigger";
-    case ObjectKind::function: return "function";
-    case ObjectKind::enum_type: return "type";
-    case ObjectKind::extension: return "extension";
-    }
-    return "object";
-}
-
 // "trigger audit_n: would be lost"
-std::string loss_text(const Difference& d, const Schema& expected)
+std::string loss_text(const Difference& d)
 {
     std::string where;
     if (d.object == DiffObject::object) {
-        const auto it = std::find_if(expected.objects.begin(), expected.objects.end(),
-                                     [&](const SqlObject& o) { return o.name == d.name; });
-        where = std::string(it == expected.objects.end() ? "object" : kind_name(it->kind)) + " " + d.name;
+        where = d.name;  // "trigger t_audit on t"
     } else if (d.object == DiffObject::table) {
         where = "table " + d.table;
     } else {
@@ -81,7 +67,7 @@ Schema tables_and_dependents(const Schema& schema, const std::vector<std::string
         if (contains(tables, t.name))
             out.tables.push_back(t);
     for (const auto& o : schema.objects)
-        if (o.kind == ObjectKind::view || (o.kind == ObjectKind::trigger && contains(tables, o.table)))
+        if (is_view(o.kind) || (lives_on_table(o.kind) && contains(tables, o.table)))
             out.objects.push_back(o);
     return out;
 }
@@ -232,7 +218,7 @@ void StepExecutor::read_live(const std::vector<std::string>& tables)
             schema.tables.erase(it);
     }
     std::erase_if(schema.objects, [&](const SqlObject& o) {
-        return o.kind == ObjectKind::view || (o.kind == ObjectKind::trigger && contains(tables, o.table));
+        return is_view(o.kind) || (lives_on_table(o.kind) && contains(tables, o.table));
     });
     for (auto& o : live.objects)
         schema.objects.push_back(std::move(o));
@@ -250,7 +236,7 @@ void StepExecutor::check_survival(const Step& step, const std::vector<std::strin
         return;
     std::string what;
     for (const auto& d : differences)
-        what += "\n  - " + loss_text(d, expected);
+        what += "\n  - " + loss_text(d);
     fail(step,
          DatabaseError(DatabaseErrorKind::schema,
                        "the change of table(s) " + join(tables, ", ") + " would not keep what the step does not "

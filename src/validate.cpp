@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace strata {
 
@@ -288,12 +289,12 @@ private:
 
     void check_objects()
     {
-        std::set<std::pair<ObjectKind, std::string>> seen;
+        std::set<std::tuple<ObjectKind, std::string, std::string>> seen;  // a trigger's name is its table's
         for (const auto& o : s_.objects) {
             std::string what = std::string(to_string(o.kind)) + " '" + o.name + "'";
             if (o.name.empty())
                 problem(std::string("a ") + to_string(o.kind) + " has an empty name: name it");
-            if (!seen.insert({o.kind, o.name}).second)
+            if (!seen.insert({o.kind, o.name, lives_on_table(o.kind) ? o.table : std::string()}).second)
                 problem(what + " is declared twice: remove one");
             if (o.kind == ObjectKind::enum_type) {
                 if (o.values.empty())
@@ -303,10 +304,9 @@ private:
                     if (!labels.insert(v).second)
                         problem(what + " lists label '" + v + "' twice");
             }
-            if ((o.kind == ObjectKind::view || o.kind == ObjectKind::function || o.kind == ObjectKind::trigger) &&
-                o.definition.empty())
+            if (o.kind != ObjectKind::enum_type && o.kind != ObjectKind::extension && o.definition.empty())
                 problem(what + " has no SQL: give it for every dialect or per dialect");
-            if (o.kind == ObjectKind::trigger && !s_.find_table(o.table))
+            if (lives_on_table(o.kind) && o.kind != ObjectKind::index && !s_.find_table(o.table))
                 problem(what + " is on table '" + o.table + "', which this bind does not declare");
         }
     }

@@ -131,13 +131,54 @@ std::vector<std::string> index_key_texts(std::string_view def)
     return out;
 }
 
-// "lower((email)::text) DESC NULLS LAST" -> "lower((email)::text)"
-std::string strip_ordering(std::string text)
+// One key as pg_get_indexdef() writes it, "lower((email)::text) COLLATE \"C\"
+// text_pattern_ops DESC NULLS LAST": the expression, collation and operator
+// class into e (the direction comes from indoption).
+void decode_key_text(std::string_view text, IndexElement& e)
 {
-    for (const char* suffix : {" NULLS LAST", " NULLS FIRST", " DESC", " ASC"})
-        if (text.size() > std::strlen(suffix) && text.ends_with(suffix))
-            text.resize(text.size() - std::strlen(suffix));
-    return text;
+    auto tokens = detail::tokenize(text, {.dollar_quotes = true, .brackets = false, .backticks = false});
+    std::vector<std::size_t> top;  // the tokens outside parentheses
+    int depth = 0;
+    for (std::size_t k = 0; k < tokens.size() && tokens[k].kind != detail::TokenKind::end; ++k) {
+        if (tokens[k].is_punct('(') && depth++ == 0)
+            top.push_back(k);
+        else if (tokens[k].is_punct(')') && --depth == 0)
+            top.push_back(k);
+        else if (depth == 0)
+            top.push_back(k);
+    }
+    auto name = [](const detail::Token& t) {
+        return t.kind == detail::TokenKind::quoted_identifier ? detail::unquote_identifier(t.text) : std::string(t.text);
+    };
+    auto is_name = [](const detail::Token& t) {
+        return t.kind == detail::TokenKind::word || t.kind == detail::TokenKind::quoted_identifier;
+    };
+    std::size_t end = top.size();  // the expression is top[0, end)
+    if (end >= 2 && tokens[top[end - 2]].is_word("nulls"))
+        end -= 2;
+    if (end >= 1 && (tokens[top[end - 1]].is_word("desc") || tokens[top[end - 1]].is_word("asc")))
+        end -= 1;
+    // An operator class: a (qualified) name right after the key.
+    if (end >= 2 && is_name(tokens[top[end - 1]]) &&
+        (tokens[top[end - 2]].is_punct(')') || is_name(tokens[top[end - 2]]) || tokens[top[end - 2]].is_punct('.'))) {
+        std::size_t first = end - 1;
+        if (first >= 2 && tokens[top[first - 1]].is_punct('.') && is_name(tokens[top[first - 2]]))
+            first -= 2;
+        if (first >= 1 && !tokens[top[first - 1]].is_word("collate")) {
+            e.opclass = std::string(text.substr(tokens[top[first]].offset,
+                                                tokens[top[end - 1]].offset + tokens[top[end - 1]].text.size() -
+                                                    tokens[top[first]].offset));
+            end = first;
+        }
+    }
+    if (end >= 2 && tokens[top[end - 2]].is_word("collate")) {
+        e.collation = name(tokens[top[end - 1]]);
+        end -= 2;
+    }
+    if (end == 0)
+        return;
+    const auto stop = end < top.size() ? tokens[top[end]].offset : text.size();
+    e.expression = std::string(detail::trim(text.substr(0, stop)));
 }
 
 // "CHECK ((price > (0)::numeric)) NOT VALID" -> "(price > (0)::numeric)"
@@ -150,13 +191,15 @@ std::string check_body(std::string_view def)
     return std::string(detail::trim(def.substr(open + 1, close - open - 1)));
 }
 
-// pg_get_functiondef() always names the schema ("CREATE OR REPLACE FUNCTION s1.f()");
-// the bind's own schema comes from its search_path, so the name goes.
-std::string without_schema_qualifier(const std::string& body, const std::string& schema)
+// pg_get_functiondef() and pg_get_indexdef() always name the schema ("CREATE OR
+// REPLACE FUNCTION s1.f()", "CREATE INDEX i ON s1.t"); the bind's own schema
+// comes from its search_path, so the name after the first `keyword` goes.
+std::string without_schema_qualifier(const std::string& body, const std::string& schema,
+                                     std::initializer_list<std::string_view> keywords = {"function", "procedure"})
 {
     auto tokens = detail::tokenize(body, {.dollar_quotes = true, .brackets = false, .backticks = false});
     for (std::size_t i = 0; i + 2 < tokens.size(); ++i) {
-        if (!(tokens[i].is_word("function") || tokens[i].is_word("procedure")))
+        if (std::none_of(keywords.begin(), keywords.end(), [&](std::string_view k) { return tokens[i].is_word(k); }))
             continue;
         const auto& name = tokens[i + 1];
         bool same = (name.kind == detail::TokenKind::word && name.text == schema) ||
@@ -179,12 +222,17 @@ const char* const schema_sql = "SELECT oid, nspname FROM pg_namespace WHERE nspn
 // One row per column, and one with a NULL attnum for a table without columns.
 // Types and collations come as OIDs: strata decodes the built-in ones and asks
 // the server to name the others afterwards, only when there are any.
+// Partitioning and row-level security are table-wide, computed only where set.
 const char* const columns_sql = R"(
 SELECT c.oid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
-       a.attcollation, c.relname
+       a.attcollation, c.relname, c.relrowsecurity, c.relforcerowsecurity,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+       CASE WHEN c.relispartition THEN (SELECT p.relname FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhparent
+                                        WHERE h.inhrelid = c.oid) END,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END
 FROM pg_class c
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartition)";
+WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p'))";
 
 // Defaults and generation expressions, apart from the columns so that another
 // connection can deparse them meanwhile. Given a table, pg_get_expr() opens it
@@ -200,7 +248,7 @@ SELECT ad.adrelid, ad.adnum,
            AND d.refobjid = ad.adrelid AND d.refobjsubid = ad.adnum AND d.deptype = 'a')
 FROM pg_attrdef ad
 JOIN pg_class c ON c.oid = ad.adrelid
-WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p') AND NOT c.relispartition)";
+WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p'))";
 
 // Comments, constraints and indexes name their namespace or are filtered here by
 // table OID: a join with pg_class would scan it once more per query. None is
@@ -213,40 +261,120 @@ WHERE d.classoid = 'pg_class'::regclass AND d.objoid >= 16384)";
 constexpr const char* constraints_sql = R"(
 SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confkey,
        con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
-       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END, con.confrelid, con.conindid
+       CASE WHEN con.contype IN ('c', 'x') THEN pg_get_constraintdef(con.oid) END, con.confrelid, con.conindid,
+       con.conislocal AND con.conparentid = 0
 FROM pg_constraint con
 WHERE con.connamespace = @schema AND con.conrelid <> 0 AND con.contype IN ('p', 'u', 'f', 'c', 'x'))";
 
 // Key columns are decoded here from indkey/indoption; the server deparses only
-// predicates and expressions (each opens the table: ~30 us on a fresh connection).
-// B-tree (OID 403 in every release) is the usual method and is left NULL.
+// what they cannot say (each opens the table: ~30 us on a fresh connection):
+// predicates, and the whole definition for expressions, INCLUDE columns, an
+// operator class that is not the
+// type's default, or a collation that is not the column's. B-tree (OID 403 in
+// every release) is the usual method and is left NULL. NULLS FIRST/LAST is in
+// indoption. An index a partition
+// inherits from its parent's (pg_inherits) is the parent's.
 const char* const indexes_sql = R"(
 SELECT i.indrelid, ic.relname, i.indisunique, i.indkey, i.indoption,
        CASE WHEN ic.relam <> 403 THEN (SELECT am.amname FROM pg_am am WHERE am.oid = ic.relam) END, i.indnkeyatts,
-       CASE WHEN i.indexprs IS NOT NULL THEN pg_get_indexdef(i.indexrelid) END,
+       CASE WHEN i.indexprs IS NOT NULL OR i.indnatts > i.indnkeyatts
+              OR EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.oid = ANY (i.indclass) AND NOT oc.opcdefault)
+              OR EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[], i.indkey::int2[]) u(coll, att)
+                         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.att
+                         WHERE u.coll <> 0 AND u.coll <> a.attcollation)
+            THEN pg_get_indexdef(i.indexrelid) END,
        CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END,
-       i.indexrelid
+       i.indexrelid, EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 WHERE ic.relnamespace = @schema AND NOT i.indisprimary)";
 
-// pg_get_triggerdef() qualifies the table with its schema unless asked for the
-// "pretty" form, which names it as the search_path sees it.
+// Every object other than a table: kind, name, relation, definition, comment and
+// what it must follow (newline-separated names, from pg_depend). pg_get_triggerdef()
+// qualifies the table with its schema unless asked for the "pretty" form, which
+// names it as the search_path sees it. Domains, composite types, standalone
+// sequences and policies are written here as the CREATE statement that makes them.
+// A sequence a column owns (serial, identity) belongs to the column.
 constexpr const char* objects_sql = R"(
-SELECT 'view', c.relname, '', pg_get_viewdef(c.oid) FROM pg_class c
-WHERE c.relnamespace = @schema AND c.relkind = 'v'
+SELECT 'view', c.relname, '', pg_get_viewdef(c.oid), obj_description(c.oid, 'pg_class'),
+       (SELECT string_agg(DISTINCT coalesce(rc.relname, rp.proname), E'\n')
+        FROM pg_rewrite rw JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+        LEFT JOIN pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid AND rc.oid <> c.oid
+        LEFT JOIN pg_proc rp ON d.refclassid = 'pg_proc'::regclass AND rp.oid = d.refobjid
+        WHERE rw.ev_class = c.oid AND (rc.oid IS NOT NULL OR rp.oid IS NOT NULL)), c.relkind::text
+FROM pg_class c WHERE c.relnamespace = @schema AND c.relkind IN ('v', 'm')
 UNION ALL
-SELECT 'trigger', t.tgname, c.relname, pg_get_triggerdef(t.oid, true) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+SELECT 'trigger', t.tgname, c.relname, pg_get_triggerdef(t.oid, true), obj_description(t.oid, 'pg_trigger'), NULL, ''
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 WHERE c.relnamespace = @schema AND NOT t.tgisinternal
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_trigger'::regclass AND d.objid = t.oid
+                  AND d.deptype IN ('P', 'S'))
 UNION ALL
-SELECT 'function', p.proname, '', pg_get_functiondef(p.oid) FROM pg_proc p
+SELECT 'function', p.proname, '', pg_get_functiondef(p.oid), obj_description(p.oid, 'pg_proc'),
+       (SELECT string_agg(DISTINCT tc.relname, E'\n') FROM pg_depend d
+        JOIN pg_type ty ON d.refclassid = 'pg_type'::regclass AND ty.oid = d.refobjid
+        JOIN pg_class tc ON tc.oid = ty.typrelid AND tc.relkind <> 'c'
+        WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid), ''
+FROM pg_proc p
 WHERE p.pronamespace = @schema AND p.prokind IN ('f', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.classid = 'pg_proc'::regclass AND dep.objid = p.oid AND dep.deptype = 'e')
 UNION ALL
-SELECT 'enum', t.typname, '', string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder)
-FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typnamespace = @schema GROUP BY t.typname
+SELECT 'enum', t.typname, '', string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder),
+       obj_description(t.oid, 'pg_type'), NULL, ''
+FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typnamespace = @schema GROUP BY t.oid, t.typname
 UNION ALL
-SELECT 'extension', x.extname, '', '' FROM pg_extension x WHERE x.extnamespace = @schema AND x.extname <> 'plpgsql')";
+SELECT 'domain', t.typname, '',
+       'CREATE DOMAIN ' || quote_ident(t.typname) || ' AS ' || format_type(t.typbasetype, t.typtypmod)
+       || CASE WHEN t.typcollation <> b.typcollation
+               THEN ' COLLATE ' || (SELECT quote_ident(co.collname) FROM pg_collation co WHERE co.oid = t.typcollation) ELSE '' END
+       || CASE WHEN t.typdefault IS NOT NULL THEN ' DEFAULT ' || t.typdefault ELSE '' END
+       || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END
+       || coalesce((SELECT string_agg(' CONSTRAINT ' || quote_ident(con.conname) || ' ' || pg_get_constraintdef(con.oid), ''
+                                      ORDER BY con.conname)
+                    FROM pg_constraint con WHERE con.contypid = t.oid), ''),
+       obj_description(t.oid, 'pg_type'),
+       CASE WHEN b.typnamespace = t.typnamespace THEN b.typname END, ''
+FROM pg_type t JOIN pg_type b ON b.oid = t.typbasetype
+WHERE t.typnamespace = @schema AND t.typtype = 'd'
+UNION ALL
+SELECT 'composite_type', t.typname, '',
+       'CREATE TYPE ' || quote_ident(t.typname) || ' AS ('
+       || coalesce(string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' ORDER BY a.attnum), '')
+       || ')',
+       obj_description(t.oid, 'pg_type'), NULL, ''
+FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE t.typnamespace = @schema GROUP BY t.oid, t.typname
+UNION ALL
+SELECT 'sequence', c.relname, '',
+       'CREATE SEQUENCE ' || quote_ident(c.relname) || ' AS ' || format_type(s.seqtypid, NULL)
+       || ' START WITH ' || s.seqstart || ' INCREMENT BY ' || s.seqincrement || ' MINVALUE ' || s.seqmin
+       || ' MAXVALUE ' || s.seqmax || ' CACHE ' || s.seqcache || CASE WHEN s.seqcycle THEN ' CYCLE' ELSE ' NO CYCLE' END,
+       obj_description(c.oid, 'pg_class'), NULL, ''
+FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid
+WHERE c.relnamespace = @schema AND c.relkind = 'S'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+UNION ALL
+SELECT 'index', ic.relname, c.relname, pg_get_indexdef(i.indexrelid), obj_description(ic.oid, 'pg_class'), c.relname, ''
+FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
+WHERE c.relnamespace = @schema AND c.relkind = 'm'
+UNION ALL
+SELECT 'policy', pol.polname, c.relname,
+       'CREATE POLICY ' || quote_ident(pol.polname) || ' ON ' || quote_ident(c.relname)
+       || CASE WHEN pol.polpermissive THEN '' ELSE ' AS RESTRICTIVE' END
+       || ' FOR ' || CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                                    WHEN 'd' THEN 'DELETE' ELSE 'ALL' END
+       || ' TO ' || CASE WHEN pol.polroles = '{0}' THEN 'PUBLIC'
+                         ELSE (SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname)
+                               FROM pg_roles r WHERE r.oid = ANY (pol.polroles)) END
+       || CASE WHEN pol.polqual IS NOT NULL THEN ' USING (' || pg_get_expr(pol.polqual, pol.polrelid) || ')' ELSE '' END
+       || CASE WHEN pol.polwithcheck IS NOT NULL THEN ' WITH CHECK (' || pg_get_expr(pol.polwithcheck, pol.polrelid) || ')'
+               ELSE '' END,
+       obj_description(pol.oid, 'pg_policy'), NULL, ''
+FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid WHERE c.relnamespace = @schema
+UNION ALL
+SELECT 'extension', x.extname, '', '', NULL, NULL, '' FROM pg_extension x WHERE x.extnamespace = @schema AND x.extname <> 'plpgsql')";
 
 // Every catalog query, in the order SchemaReader decodes their results.
 const char* const catalog_queries[] = {schema_sql,   columns_sql,     indexes_sql, defaults_sql,
@@ -403,7 +531,7 @@ void name_types_and_collations(PGconn* conn, Schema& schema, const std::vector<S
         std::vector<std::string> rows;
         for (const auto& [oid, typmod] : types)
             rows.push_back("(" + std::to_string(oid) + "::oid, " + std::to_string(typmod) + ")");
-        sql = "SELECT 't', t.oid, v.m, t.typtype::text, t.typname, format_type(t.oid, v.m) FROM (VALUES " +
+        sql = "SELECT 't', t.oid, v.m, t.typtype::text, t.typname, format_type(t.oid, v.m), t.typcollation FROM (VALUES " +
               detail::join(rows, ", ") + ") v(o, m) JOIN pg_type t ON t.oid = v.o";
     }
     if (!collations.empty()) {
@@ -411,19 +539,21 @@ void name_types_and_collations(PGconn* conn, Schema& schema, const std::vector<S
         std::vector<std::string> oids;
         for (long long oid : collations)
             oids.push_back(std::to_string(oid));
-        sql += "SELECT 'c', co.oid, 0, '', co.collname, '' FROM pg_collation co WHERE co.oid IN (" +
+        sql += "SELECT 'c', co.oid, 0, '', co.collname, '', 0 FROM pg_collation co WHERE co.oid IN (" +
                detail::join(oids, ", ") + ")";
     }
     Result r(PQexec(conn, sql.c_str()));
     if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
         throw_error(conn, r.r, sql);
     std::map<std::pair<long long, long long>, Type> named_types;
+    std::unordered_map<long long, long long> type_collations;  // a domain's collation is the domain's, not the column's
     std::unordered_map<long long, std::string> collation_names;
     for (int i = 0; i < r.rows(); ++i) {
-        if (r.text(i, 0) == "t")
+        if (r.text(i, 0) == "t") {
             named_types.emplace(std::pair{r.number(i, 1), r.number(i, 2)},
                                 server_named_type(r.text(i, 3), r.text(i, 4), r.text(i, 5)));
-        else
+            type_collations[r.number(i, 1)] = r.number(i, 6);
+        } else
             collation_names.emplace(r.number(i, 1), std::string(r.text(i, 4)));
     }
     for (const auto& named : columns) {
@@ -434,7 +564,7 @@ void name_types_and_collations(PGconn* conn, Schema& schema, const std::vector<S
             if (named.default_text)
                 c.default_value = detail::parse_default(*named.default_text, c.type);
         }
-        if (named.collation)
+        if (named.collation && !(named.type_oid && type_collations[named.type_oid] == named.collation))
             if (auto n = collation_names.find(named.collation); n != collation_names.end())
                 c.collation = n->second;
     }
@@ -468,6 +598,7 @@ public:
                 continue;
             by_oid_[span.oid] = schema_.tables.size();
             Table& t = schema_.tables.emplace_back(Table{std::string(span.name)});
+            table_wide(r, rows[span.begin].second, t);
             t.columns.reserve(span.end - span.begin);
             auto& by_attnum = tables_.emplace_back().column_by_attnum;
             by_attnum.assign(static_cast<std::size_t>(std::max(rows[span.end - 1].first.second, 0LL)) + 1, -1);
@@ -517,8 +648,12 @@ public:
             Table& t = schema_.tables[it->second];
             std::string name(conname);
             char type = r.text(i, 2).empty() ? ' ' : r.text(i, 2)[0];
-            if (type == 'x')
-                continue;  // exclusion constraints are not modelled; their index is kept out below
+            if (!r.flag(i, 12))
+                continue;  // a partition's copy of its parent's constraint
+            if (type == 'x') {
+                t.exclusions.push_back(ExclusionConstraint{name, std::string(r.text(i, 9))});
+                continue;
+            }
             auto columns = names(oid, r.text(i, 3));
             if (type == 'p') {
                 t.primary_key = PrimaryKey{name, columns};
@@ -550,6 +685,8 @@ public:
             index_oids.reserve(index_oids.size() + (end - begin));
             for (std::size_t k = begin; k < end; ++k) {
                 const int i = rows[k].second;
+                if (r.flag(i, 10))
+                    continue;  // a partition's copy of its parent's index
                 read_numbers(r.text(i, 3), keys);
                 read_numbers(r.text(i, 4), options);
                 indexes.push_back(index(r, i, it->second, rows[k].first.second, keys, options));
@@ -584,6 +721,16 @@ public:
     }
 
 private:
+    // What row i of the columns query says of its whole table.
+    static void table_wide(const Result& r, int i, Table& t)
+    {
+        t.row_security = r.flag(i, 10);
+        t.force_row_security = r.flag(i, 11);
+        t.partition_by = std::string(r.text(i, 12));
+        t.partition_of = std::string(r.text(i, 13));
+        t.partition_bound = std::string(r.text(i, 14));
+    }
+
     // Decodes row i into a new last column of t; its default comes with defaults().
     void column(const Result& r, int i, Table& t)
     {
@@ -639,12 +786,24 @@ private:
         ix.elements.resize(key_count);
         for (std::size_t k = 0; k < key_count; ++k) {
             IndexElement& e = ix.elements[k];
-            if (keys[k] == 0)
-                e.expression = k < texts.size() ? strip_ordering(texts[k]) : "?";
-            else if (const Column* c = column_at(table, keys[k]))
+            if (k < texts.size())
+                decode_key_text(texts[k], e);
+            if (keys[k] == 0) {
+                if (e.expression.empty())
+                    e.expression = "?";
+            } else if (const Column* c = column_at(table, keys[k])) {
+                e.expression.clear();
                 e.column = c->name;
-            e.descending = k < options.size() && (options[k] & 1);
+            }
+            // indoption: 1 = DESC, 2 = NULLS FIRST, the default of DESC alone.
+            const int option = k < options.size() ? options[k] : 0;
+            e.descending = option & 1;
+            if (((option >> 1) & 1) != (option & 1))
+                e.nulls = option & 2 ? NullsOrder::first : NullsOrder::last;
         }
+        for (std::size_t k = key_count; k < keys.size(); ++k)  // INCLUDE columns follow the keys
+            if (const Column* c = column_at(table, keys[k]))
+                ix.include.push_back(c->name);
         if (!r.null(i, 8))
             ix.where = std::string(r.text(i, 8));
         return ix;
@@ -676,11 +835,21 @@ private:
         o.name = std::string(r.text(i, 1));
         o.table = std::string(r.text(i, 2));
         std::string body(detail::trim(r.text(i, 3)));
+        o.comment = std::string(r.text(i, 4));
+        for (auto& name : detail::split(r.text(i, 5), '\n'))
+            if (!name.empty())
+                o.depends_on.push_back(std::move(name));
         if (kind == "view") {
-            o.kind = ObjectKind::view;
+            o.kind = r.text(i, 6) == "m" ? ObjectKind::materialized_view : ObjectKind::view;
             if (body.ends_with(';'))
                 body.pop_back();
             o.definition["postgresql"] = body;
+        } else if (auto other = object_kind_from(kind);
+                   other && (*other == ObjectKind::domain || *other == ObjectKind::composite_type ||
+                             *other == ObjectKind::sequence || *other == ObjectKind::index || *other == ObjectKind::policy)) {
+            o.kind = *other;  // a domain, composite type, sequence, index or policy: its CREATE statement
+            o.definition["postgresql"] =
+                o.kind == ObjectKind::index ? without_schema_qualifier(body, schema_name_, {"on"}) : body;
         } else if (kind == "trigger") {
             o.kind = ObjectKind::trigger;
             o.definition["postgresql"] = body;

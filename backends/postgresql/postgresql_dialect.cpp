@@ -29,6 +29,7 @@ const Capabilities& PostgresqlDialect::capabilities() const noexcept
         c.advisory_locks = true;
         c.schemas = true;
         c.index_methods = true;
+        c.table_features = true;
         c.preserves_object_sql = false;  // views and functions come back re-rendered
         c.max_identifier_length = 63;    // NAMEDATALEN - 1
         c.select_for_update = true;
@@ -87,6 +88,10 @@ std::vector<Statement> PostgresqlDialect::after_create_table(const Table& t) con
         if (!c.comment.empty())
             out.push_back(Statement::plain("COMMENT ON COLUMN " + quote(t.name) + "." + quote(c.name) + " IS " +
                                            detail::single_quoted(c.comment)));
+    if (t.row_security)
+        out.push_back(Statement::plain("ALTER TABLE " + quote(t.name) + " ENABLE ROW LEVEL SECURITY"));
+    if (t.force_row_security)
+        out.push_back(Statement::plain("ALTER TABLE " + quote(t.name) + " FORCE ROW LEVEL SECURITY"));
     return out;
 }
 
@@ -176,6 +181,15 @@ std::vector<Statement> PostgresqlDialect::create_all(const Schema& schema) const
                                  [](const SqlObject& o) { return o.kind == ObjectKind::function; });
     if (functions)
         out.push_back(Statement::plain("SET LOCAL check_function_bodies = off"));
+    auto rest = SqlDialect::create_all(schema);
+    out.insert(out.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+    return out;
+}
+
+std::vector<Statement> PostgresqlDialect::create_script(const Schema& schema) const
+{
+    // For psql, with or without -1: a session setting, as pg_dump writes it.
+    std::vector<Statement> out{Statement::plain("SET check_function_bodies = false")};
     auto rest = SqlDialect::create_all(schema);
     out.insert(out.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
     return out;

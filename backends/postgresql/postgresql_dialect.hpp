@@ -18,6 +18,7 @@ public:
     [[nodiscard]] std::string render_literal(const Value& value) const override;
     [[nodiscard]] std::string column_definition(const Column& column, const Table& table) const override;
     [[nodiscard]] std::vector<Statement> create_all(const Schema& schema) const override;
+    [[nodiscard]] std::vector<Statement> create_script(const Schema& schema) const override;
     [[nodiscard]] std::vector<std::string> check_model(const Schema& model) const override;
     [[nodiscard]] Schema inspect(Session& session) const override;
 

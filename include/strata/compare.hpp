@@ -9,7 +9,7 @@
 
 namespace strata {
 
-enum class DiffObject { table, column, primary_key, unique, foreign_key, check, index, object };
+enum class DiffObject { table, column, primary_key, unique, foreign_key, check, index, object, exclusion };
 [[nodiscard]] const char* to_string(DiffObject object) noexcept;
 
 struct Difference {

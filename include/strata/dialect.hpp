@@ -30,7 +30,8 @@ struct Capabilities {
     bool concurrent_indexes = false;
     bool advisory_locks = false;
     bool schemas = false;            // namespaces inside one database
-    bool index_methods = false;      // USING gin/gist/...
+    bool index_methods = false;      // USING gin/gist/..., operator classes, INCLUDE, NULLS FIRST/LAST
+    bool table_features = false;     // partitioning, exclusion constraints, row-level security
     bool preserves_object_sql = false;  // views/triggers read back as written
     bool rowid_tables = false;       // tables have a rowid (WITHOUT ROWID means something)
     bool embedded = false;           // the engine runs in this process (work is ours, not a server's)
@@ -112,6 +113,9 @@ public:
     [[nodiscard]] virtual std::vector<Statement> render_step(std::span<const Op> ops, Schema& state) const = 0;
     // Everything a fresh setup creates, in dependency order.
     [[nodiscard]] virtual std::vector<Statement> create_all(const Schema& schema) const = 0;
+    // create_all() as a script for the engine's own client, outside strata's
+    // transaction (inspect --format sql): session settings instead of LOCAL ones.
+    [[nodiscard]] virtual std::vector<Statement> create_script(const Schema& schema) const;
 
     // The model as this dialect stores it, i.e. what inspect() returns after
     // creating it: dropped features it lacks, its own type spellings.

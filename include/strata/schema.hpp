@@ -86,11 +86,19 @@ struct CheckConstraint {
     friend bool operator==(const CheckConstraint&, const CheckConstraint&) = default;
 };
 
-// One key of an index: a column or an expression, ascending or descending.
+// Where NULLs sort in an index key; `natural` is the engine's default for the
+// direction (PostgreSQL: last ascending, first descending).
+enum class NullsOrder { natural, first, last };
+
+// One key of an index: a column or an expression, ascending or descending, with
+// an operator class (text_pattern_ops) and a collation when not the column's.
 struct IndexElement {
     std::string column;
     std::string expression;
     bool descending = false;
+    NullsOrder nulls = NullsOrder::natural;
+    std::string opclass;
+    std::string collation;
 
     IndexElement() = default;
     IndexElement(const char* column_name) : column(column_name) {}          // NOLINT: implicit by design
@@ -106,7 +114,16 @@ struct Index {
     bool unique = false;
     std::string where;   // partial index predicate
     std::string method;  // PostgreSQL access method (gin, gist, ...); empty = btree
+    std::vector<std::string> include;  // PostgreSQL INCLUDE columns: stored, not keys
     friend bool operator==(const Index&, const Index&) = default;
+};
+
+// A PostgreSQL exclusion constraint, as the server writes it after the name:
+// "EXCLUDE USING gist (during WITH &&) WHERE ((return_date IS NULL))".
+struct ExclusionConstraint {
+    std::string name;
+    std::string definition;
+    friend bool operator==(const ExclusionConstraint&, const ExclusionConstraint&) = default;
 };
 
 struct IndexOptions {
@@ -123,8 +140,20 @@ struct Table {
     std::vector<ForeignKey> foreign_keys;
     std::vector<CheckConstraint> checks;
     std::vector<Index> indexes;
+    std::vector<ExclusionConstraint> exclusions;
     std::string comment;
     bool without_rowid = false;  // SQLite WITHOUT ROWID
+    // PostgreSQL declarative partitioning: a partitioned table says how
+    // ("RANGE (paid_at)"); a partition names its parent and its bound
+    // ("FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')"), and inherits its
+    // columns, keys and indexes from the parent.
+    std::string partition_by;
+    std::string partition_of;
+    std::string partition_bound;
+    // PostgreSQL row-level security: enabled (policies apply to other roles) and
+    // forced (to the owner too).
+    bool row_security = false;
+    bool force_row_security = false;
 
     [[nodiscard]] const Column* find_column(std::string_view name) const noexcept;
     [[nodiscard]] Column* find_column(std::string_view name) noexcept;
@@ -133,21 +162,42 @@ struct Table {
     friend bool operator==(const Table&, const Table&) = default;
 };
 
-enum class ObjectKind { extension, enum_type, function, view, trigger };
+// The kinds of SqlObject. The ones after `trigger` are PostgreSQL's: a domain,
+// composite type, standalone sequence or policy is kept as its CREATE statement;
+// a materialized view as its SELECT; an `index` is one on a materialized view
+// (a table's indexes belong to the table).
+enum class ObjectKind {
+    extension, enum_type, function, view, trigger,
+    domain, composite_type, sequence, materialized_view, index, policy
+};
 [[nodiscard]] const char* to_string(ObjectKind kind) noexcept;
+// Triggers, policies and indexes live on a relation (SqlObject::table) and go with it.
+[[nodiscard]] bool lives_on_table(ObjectKind kind) noexcept;
+// Views and materialized views read tables: they are created after them.
+[[nodiscard]] bool is_view(ObjectKind kind) noexcept;
+// The kind named by to_string(), or nothing.
+[[nodiscard]] std::optional<ObjectKind> object_kind_from(std::string_view name) noexcept;
 
 // What tables alone cannot say. `definition` maps a dialect name ("sqlite",
-// "postgresql", or "" for every dialect) to the object's SQL: for a view its
-// SELECT, for a function or trigger the whole CREATE statement. A dialect
-// without a definition (and without a "" one) does not get the object.
+// "postgresql", or "" for every dialect) to the object's SQL: for a view or a
+// materialized view its SELECT, for the others the whole CREATE statement. A
+// dialect without a definition (and without a "" one) does not get the object.
 struct SqlObject {
     ObjectKind kind = ObjectKind::view;
     std::string name;
-    std::string table;                          // a trigger's table
+    std::string table;                          // a trigger's, policy's or index's relation
     std::map<std::string, std::string> definition;
     std::vector<std::string> values;            // enum_type labels
+    std::string comment;
+    // Tables and objects (by name) this one must be created after, as the
+    // database recorded them (pg_depend); not part of what the object is.
+    std::vector<std::string> depends_on;
     [[nodiscard]] const std::string* definition_for(std::string_view dialect) const;
-    friend bool operator==(const SqlObject&, const SqlObject&) = default;
+    friend bool operator==(const SqlObject& a, const SqlObject& b)
+    {
+        return a.kind == b.kind && a.name == b.name && a.table == b.table && a.definition == b.definition &&
+               a.values == b.values && a.comment == b.comment;
+    }
 };
 
 namespace detail {

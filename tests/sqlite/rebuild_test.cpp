@@ -184,7 +184,7 @@ TEST(SqliteRebuild, ATriggerOnADroppedColumnFailsTheRebuildAndIsNamed)
         FAIL() << "the trigger was dropped without a word";
     } catch (const DatabaseError& e) {
         const std::string what = e.what();
-        EXPECT_NE(what.find("trigger t_c_audit would be lost"), std::string::npos) << what;
+        EXPECT_NE(what.find("trigger t_c_audit on t would be lost"), std::string::npos) << what;
         EXPECT_NE(what.find("stays at version 2"), std::string::npos) << what;
     }
     auto db = connect(url);

@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -116,6 +118,19 @@ PgDatabase::~PgDatabase()
         db.session().execute("DROP DATABASE IF EXISTS \"" + name_ + "\" WITH (FORCE)");
     } catch (...) {
     }
+}
+
+std::string pg_program(const std::string& name)
+{
+    std::vector<std::filesystem::path> candidates;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", ec))
+        candidates.push_back(entry.path() / "bin" / name);
+    std::sort(candidates.begin(), candidates.end());
+    for (auto it = candidates.rbegin(); it != candidates.rend(); ++it)
+        if (std::filesystem::exists(*it))
+            return it->string();
+    return "/usr/bin/" + name;
 }
 
 std::string read_file(const std::filesystem::path& path)

@@ -93,6 +93,8 @@ struct CommandResult {
 };
 // Runs the strata binary with the arguments (no shell), capturing output.
 CommandResult run_cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+// A PostgreSQL client program (psql, pg_dump) of the newest installed release.
+std::string pg_program(const std::string& name);
 // Runs any program with the arguments (no shell), capturing output.
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::vector<std::string>& env = {});
