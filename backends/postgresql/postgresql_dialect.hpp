@@ -46,5 +46,8 @@ std::string search_path_statement(const Url& url);
 
 // Reads the schema named by the session's search_path (current_schema()).
 Schema read_schema(PGconn* conn);
+// The catalog queries read_schema() sends, in one string with the snapshot's
+// BEGIN (the limit strata-bench measures it against).
+std::string catalog_read_sql();
 
 }  // namespace strata::postgresql
