@@ -195,6 +195,8 @@ private:
             changed(DiffObject::table, t, t, "comment", a.comment, b.comment);
         if (a.without_rowid != b.without_rowid)
             changed(DiffObject::table, t, t, "without_rowid", a.without_rowid ? "yes" : "no", b.without_rowid ? "yes" : "no");
+        if (a.strict != b.strict)
+            changed(DiffObject::table, t, t, "strict", a.strict ? "yes" : "no", b.strict ? "yes" : "no");
         compare_exclusions(a, b);
         if (a.partition_by != b.partition_by)
             changed(DiffObject::table, t, t, "partition_by", or_none(a.partition_by), or_none(b.partition_by));

@@ -184,6 +184,8 @@ json table_json(const Table& t)
         table["comment"] = t.comment;
     if (t.without_rowid)
         table["without_rowid"] = true;
+    if (t.strict)
+        table["strict"] = true;
     if (!t.exclusions.empty()) {
         json exclusions = json::array();
         for (const auto& x : t.exclusions)
@@ -292,6 +294,7 @@ Schema schema_from_json(const json& j)
         }
         t.comment = get_or<std::string>(jt, "comment", "");
         t.without_rowid = get_or(jt, "without_rowid", false);
+        t.strict = get_or(jt, "strict", false);
         for (const auto& jx : jt.value("exclusions", json::array()))
             t.exclusions.push_back({jx.at("name").get<std::string>(), jx.at("definition").get<std::string>()});
         t.partition_by = get_or<std::string>(jt, "partition_by", "");

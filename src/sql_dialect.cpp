@@ -690,7 +690,7 @@ void SqlDialect::canonicalize_table(Table& t, const Schema& schema) const
         t.row_security = t.force_row_security = false;
     }
     if (!caps.rowid_tables)
-        t.without_rowid = false;
+        t.without_rowid = t.strict = false;  // both are SQLite's
 }
 
 void SqlDialect::canonicalize_objects(Schema& schema) const

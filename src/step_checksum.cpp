@@ -374,6 +374,8 @@ void write(CanonicalWriter& w, const Table& t)
         w.null();
     if (t.row_security)
         w.field("row_security", t.force_row_security ? "forced" : "enabled");
+    if (t.strict)
+        w.field("strict", true);
     w.key("uniques");
     w.begin_array();
     for (const auto& u : t.uniques)

@@ -445,8 +445,10 @@ Table read_create_table(std::string_view sql, std::vector<Token>& tokens)
         if (c.accept("without")) {
             c.accept("rowid");
             t.without_rowid = true;
+        } else if (c.accept("strict")) {
+            t.strict = true;
         } else {
-            c.advance();  // STRICT, commas
+            c.advance();  // commas
         }
     }
     if (t.primary_key) {

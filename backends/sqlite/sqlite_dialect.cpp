@@ -90,7 +90,7 @@ std::string SqliteDialect::column_definition(const Column& c, const Table& t) co
     // Only a column declared exactly INTEGER aliases the rowid (BIGINT PRIMARY KEY
     // would be a second, slower key and ignore AUTOINCREMENT).
     std::string out = quote(c.name) + " " + (is_rowid_alias(t, c) ? std::string("INTEGER") : render_type(c.type));
-    if (!c.nullable)
+    if (!c.nullable && !is_rowid_alias(t, c))  // a rowid is never NULL: SQLite numbers a NULL
         out += " NOT NULL";
     if (c.autoincrement && is_rowid_alias(t, c))
         out += (t.primary_key->name.empty() ? std::string() : " CONSTRAINT " + quote(t.primary_key->name)) +
@@ -121,6 +121,8 @@ std::vector<std::string> SqliteDialect::table_constraint_lines(const Table& t) c
 std::string SqliteDialect::create_table_sql(const Table& t) const
 {
     auto sql = SqlDialect::create_table_sql(t);
+    if (t.strict)
+        sql += t.without_rowid ? " STRICT," : " STRICT";
     if (t.without_rowid)
         sql += " WITHOUT ROWID";
     return sql;

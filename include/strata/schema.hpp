@@ -143,6 +143,7 @@ struct Table {
     std::vector<ExclusionConstraint> exclusions;
     std::string comment;
     bool without_rowid = false;  // SQLite WITHOUT ROWID
+    bool strict = false;         // SQLite STRICT: values must match the declared types
     // PostgreSQL declarative partitioning: a partitioned table says how
     // ("RANGE (paid_at)"); a partition names its parent and its bound
     // ("FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')"), and inherits its
@@ -292,6 +293,7 @@ public:
     TableBuilder& unique_index(std::string name, std::vector<IndexElement> elements, std::string where = {});
     TableBuilder& comment(std::string text);
     TableBuilder& without_rowid();
+    TableBuilder& strict();  // SQLite STRICT; other engines check types anyway
 
     [[nodiscard]] Table& definition() { return schema_->tables.at(table_); }
 
@@ -513,6 +515,13 @@ template <class T>
 TableBuilder<T>& TableBuilder<T>::without_rowid()
 {
     definition().without_rowid = true;
+    return *this;
+}
+
+template <class T>
+TableBuilder<T>& TableBuilder<T>::strict()
+{
+    definition().strict = true;
     return *this;
 }
 

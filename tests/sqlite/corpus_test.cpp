@@ -1,0 +1,100 @@
+// Schemas strata did not write (tests/data/schemas/sqlite/*.sql), loaded by
+// sqlite3: `inspect --format sql` must recreate each one with the same behaviour.
+// The script loads with sqlite3 -bail into an empty file, `diff` finds nothing,
+// and SQLite's own account of every table, column and index (pragma_table_list,
+// pragma_table_xinfo, pragma_index_list) is the same for both. Then each edit of
+// <name>.edits.sql is made to the copy, one at a time, and `diff` must name it.
+#include "test_support.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+using namespace strata;
+using namespace strata::test;
+
+namespace {
+
+std::vector<std::string> corpus()
+{
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(data_file("schemas/sqlite")))
+        if (entry.path().extension() == ".sql" && entry.path().stem().extension() != ".edits")
+            names.push_back(entry.path().stem().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+CommandResult sqlite3(const std::string& path, const std::string& command)
+{
+    return run_program("/usr/bin/sqlite3", {"-bail", path, command});
+}
+
+// What SQLite says of the schema, strata aside. CURRENT_TIMESTAMP and
+// datetime('now') are the same text; strata writes the standard spelling.
+std::string sqlite_account(const std::string& path)
+{
+    auto r = sqlite3(path,
+                     "SELECT l.name, l.type, l.wr, l.strict, x.cid, x.name, x.type, x.\"notnull\", x.dflt_value, x.pk, "
+                     "x.hidden FROM pragma_table_list l, pragma_table_xinfo(l.name) x "
+                     "WHERE l.schema = 'main' AND l.name NOT LIKE 'sqlite_%' ORDER BY l.name, x.cid;"
+                     "SELECT m.name, i.name, i.\"unique\", i.origin, i.partial FROM sqlite_schema m, "
+                     "pragma_index_list(m.name) i WHERE m.type = 'table' ORDER BY m.name, i.name;");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return std::regex_replace(r.out, std::regex(R"(datetime\('now'\))"), "CURRENT_TIMESTAMP");
+}
+
+struct Edit {
+    std::string expect;
+    std::string sql;
+};
+
+std::vector<Edit> edits_of(const std::string& name)
+{
+    std::vector<Edit> edits;
+    std::istringstream lines(read_file(data_file("schemas/sqlite/" + name + ".edits.sql")));
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("-- expect: "))
+            edits.push_back({line.substr(11), {}});
+        else if (!edits.empty() && !line.starts_with("--"))
+            edits.back().sql += line + "\n";
+    }
+    return edits;
+}
+
+}  // namespace
+
+class SqliteCorpus : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SqliteCorpus, InspectRecreatesTheSchemaAndDiffNamesEveryEdit)
+{
+    const std::string name = GetParam();
+    TempDir dir;
+    const auto original = (dir.path() / "original.db").string();
+    const auto copy = (dir.path() / "copy.db").string();
+    auto load = sqlite3(original, ".read " + data_file("schemas/sqlite/" + name + ".sql").string());
+    ASSERT_EQ(load.exit_code, 0) << load.err;
+
+    auto inspected = run_cli({"inspect", dir.sqlite_url("original.db"), "--format", "sql"});
+    ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+    const auto script = (dir.path() / "script.sql").string();
+    std::ofstream(script, std::ios::binary) << "BEGIN;\n" << inspected.out << "COMMIT;\n";
+    auto reload = sqlite3(copy, ".read " + script);
+    ASSERT_EQ(reload.exit_code, 0) << reload.err << "\n" << inspected.out;
+
+    auto diff = run_cli({"diff", dir.sqlite_url("original.db"), dir.sqlite_url("copy.db")});
+    EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
+    EXPECT_EQ(sqlite_account(original), sqlite_account(copy)) << inspected.out;
+
+    for (const auto& edit : edits_of(name)) {
+        auto changed = sqlite3(copy, edit.sql);
+        ASSERT_EQ(changed.exit_code, 0) << edit.sql << changed.err;
+        auto after = run_cli({"diff", dir.sqlite_url("original.db"), dir.sqlite_url("copy.db")});
+        EXPECT_EQ(after.exit_code, 3) << edit.sql;  // the schemas differ
+        EXPECT_NE(after.out.find(edit.expect), std::string::npos)
+            << "the edit\n" << edit.sql << "is not reported as '" << edit.expect << "':\n" << after.out;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Schemas, SqliteCorpus, ::testing::ValuesIn(corpus()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
