@@ -68,8 +68,16 @@ bool same_default(const std::optional<Default>& a, const std::optional<Default>&
     if (a->kind == Default::Kind::expression)
         return normalize_expression(a->sql) == normalize_expression(b->sql);
     if (a->kind == Default::Kind::literal) {
-        auto* x = std::get_if<double>(&a->value);
-        auto* y = std::get_if<double>(&b->value);
+        // A number is a number: 0 and 0.0 are the same default.
+        auto number = [](const Value& v) -> std::optional<double> {
+            if (auto d = std::get_if<double>(&v))
+                return *d;
+            if (auto i = std::get_if<std::int64_t>(&v))
+                return static_cast<double>(*i);
+            return std::nullopt;
+        };
+        auto x = number(a->value);
+        auto y = number(b->value);
         if (x && y)
             return *x == *y || std::abs(*x - *y) <= 1e-12 * std::max(std::abs(*x), std::abs(*y));
         return a->value == b->value;
@@ -106,12 +114,14 @@ std::string elements_text(const Index& ix)
 
 std::string fk_target(const ForeignKey& fk)
 {
-    return list(fk.columns) + " -> " + fk.ref_table + list(fk.ref_columns);
+    return list(fk.columns) + " -> " + (fk.ref_schema.empty() ? "" : fk.ref_schema + ".") + fk.ref_table +
+           list(fk.ref_columns);
 }
 
 std::string fk_actions(const ForeignKey& fk)
 {
-    std::string out = std::string("ON DELETE ") + to_sql(fk.on_delete) + " ON UPDATE " + to_sql(fk.on_update);
+    std::string out = std::string(fk.match_full ? "MATCH FULL " : "") + "ON DELETE " + to_sql(fk.on_delete) +
+                      " ON UPDATE " + to_sql(fk.on_update);
     if (fk.deferrable)
         out += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
     return out;
@@ -221,6 +231,7 @@ private:
               [&](const ExclusionConstraint& x, const ExclusionConstraint& y) {
                   if (normalize_expression(x.definition) != normalize_expression(y.definition))
                       changed(DiffObject::exclusion, t, x.name, "definition", x.definition, y.definition);
+                  compare_comment(DiffObject::exclusion, t, x.name, x.comment, y.comment);
               });
     }
 
@@ -248,6 +259,18 @@ private:
             changed(d, t, a.name, "generated", gen(a), gen(b));
         if (options_.comments && a.comment != b.comment)
             changed(d, t, a.name, "comment", a.comment, b.comment);
+        if (a.identity_options != b.identity_options)
+            changed(d, t, a.name, "identity", or_default(a.identity_options), or_default(b.identity_options));
+    }
+
+    static std::string or_default(const std::string& s) { return s.empty() ? "default" : s; }
+
+    // A comment on a key, constraint or index (PostgreSQL).
+    void compare_comment(DiffObject object, const std::string& table, const std::string& name, const std::string& a,
+                         const std::string& b)
+    {
+        if (options_.comments && a != b)
+            changed(object, table, name, "comment", a.empty() ? "none" : a, b.empty() ? "none" : b);
     }
 
     void compare_primary_keys(const Table& a, const Table& b)
@@ -270,6 +293,7 @@ private:
                     list(b.primary_key->columns));
         if (!a.primary_key->name.empty() && !b.primary_key->name.empty() && a.primary_key->name != b.primary_key->name)
             changed(DiffObject::primary_key, t, b.primary_key->name, "name", a.primary_key->name, b.primary_key->name);
+        compare_comment(DiffObject::primary_key, t, b.primary_key->name, a.primary_key->comment, b.primary_key->comment);
     }
 
     // Matches two lists by a key; reports removed/added, and calls `both` on pairs.
@@ -305,6 +329,13 @@ private:
               [&](const UniqueConstraint& x, const UniqueConstraint& y) {
                   if (!x.name.empty() && !y.name.empty() && x.name != y.name)
                       changed(DiffObject::unique, t, y.name, "name", x.name, y.name);
+                  auto deferral = [](const UniqueConstraint& u) {
+                      return u.deferrable ? u.initially_deferred ? "DEFERRABLE INITIALLY DEFERRED" : "DEFERRABLE"
+                                          : "NOT DEFERRABLE";
+                  };
+                  if (std::string(deferral(x)) != deferral(y))
+                      changed(DiffObject::unique, t, y.name, "deferrable", deferral(x), deferral(y));
+                  compare_comment(DiffObject::unique, t, y.name, x.comment, y.comment);
               });
     }
 
@@ -319,6 +350,7 @@ private:
                       changed(DiffObject::foreign_key, t, label, "actions", fk_actions(x), fk_actions(y));
                   if (!x.name.empty() && !y.name.empty() && x.name != y.name)
                       changed(DiffObject::foreign_key, t, label, "name", x.name, y.name);
+                  compare_comment(DiffObject::foreign_key, t, label, x.comment, y.comment);
               });
     }
 
@@ -341,6 +373,7 @@ private:
             matched.insert(c.name);
             if (normalize_expression(c.expression) != normalize_expression(it->second->expression))
                 changed(DiffObject::check, t, c.name, "expression", c.expression, it->second->expression);
+            compare_comment(DiffObject::check, t, c.name, c.comment, it->second->comment);
         }
         for (const auto& c : b.checks)
             if (c.name.empty() || !matched.count(c.name))
@@ -369,6 +402,9 @@ private:
                               y.method.empty() ? "btree" : y.method);
                   if (x.include != y.include)
                       changed(DiffObject::index, t, x.name, "include", list(x.include), list(y.include));
+                  if (x.options != y.options)
+                      changed(DiffObject::index, t, x.name, "options", or_default(x.options), or_default(y.options));
+                  compare_comment(DiffObject::index, t, x.name, x.comment, y.comment);
               });
     }
 

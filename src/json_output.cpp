@@ -121,15 +121,32 @@ json column_json(const Column& c)
         col["generated"] = {{"expression", c.generated->expression}, {"stored", c.generated->stored}};
     if (!c.comment.empty())
         col["comment"] = c.comment;
+    if (!c.type.declared.empty())
+        col["declared_type"] = c.type.declared;
+    if (!c.identity_options.empty())
+        col["identity_options"] = c.identity_options;
     return col;
+}
+
+// The members every key, constraint and index may have beyond its own: a comment.
+void add_comment(json& j, const std::string& comment)
+{
+    if (!comment.empty())
+        j["comment"] = comment;
 }
 
 json foreign_key_json(const ForeignKey& fk)
 {
-    return {{"name", fk.name}, {"columns", fk.columns}, {"ref_table", fk.ref_table},
-            {"ref_columns", fk.ref_columns}, {"on_delete", action_name(fk.on_delete)},
-            {"on_update", action_name(fk.on_update)}, {"deferrable", fk.deferrable},
-            {"initially_deferred", fk.initially_deferred}};
+    json j{{"name", fk.name}, {"columns", fk.columns}, {"ref_table", fk.ref_table},
+           {"ref_columns", fk.ref_columns}, {"on_delete", action_name(fk.on_delete)},
+           {"on_update", action_name(fk.on_update)}, {"deferrable", fk.deferrable},
+           {"initially_deferred", fk.initially_deferred}};
+    if (!fk.ref_schema.empty())
+        j["ref_schema"] = fk.ref_schema;
+    if (fk.match_full)
+        j["match_full"] = true;
+    add_comment(j, fk.comment);
+    return j;
 }
 
 json index_json(const Index& ix)
@@ -153,6 +170,9 @@ json index_json(const Index& ix)
         index["method"] = ix.method;
     if (!ix.include.empty())
         index["include"] = ix.include;
+    if (!ix.options.empty())
+        index["options"] = ix.options;
+    add_comment(index, ix.comment);
     return index;
 }
 
@@ -164,17 +184,29 @@ json table_json(const Table& t)
     json table{{"name", t.name}, {"columns", std::move(columns)}};
     table["primary_key"] = t.primary_key ? json{{"name", t.primary_key->name}, {"columns", t.primary_key->columns}}
                                          : json(nullptr);
+    if (t.primary_key)
+        add_comment(table["primary_key"], t.primary_key->comment);
     json uniques = json::array();
-    for (const auto& u : t.uniques)
-        uniques.push_back({{"name", u.name}, {"columns", u.columns}});
+    for (const auto& u : t.uniques) {
+        json j{{"name", u.name}, {"columns", u.columns}};
+        if (u.deferrable) {
+            j["deferrable"] = true;
+            j["initially_deferred"] = u.initially_deferred;
+        }
+        add_comment(j, u.comment);
+        uniques.push_back(std::move(j));
+    }
     table["uniques"] = std::move(uniques);
     json fks = json::array();
     for (const auto& fk : t.foreign_keys)
         fks.push_back(foreign_key_json(fk));
     table["foreign_keys"] = std::move(fks);
     json checks = json::array();
-    for (const auto& ck : t.checks)
-        checks.push_back({{"name", ck.name}, {"expression", ck.expression}});
+    for (const auto& ck : t.checks) {
+        json j{{"name", ck.name}, {"expression", ck.expression}};
+        add_comment(j, ck.comment);
+        checks.push_back(std::move(j));
+    }
     table["checks"] = std::move(checks);
     json indexes = json::array();
     for (const auto& ix : t.indexes)
@@ -188,8 +220,11 @@ json table_json(const Table& t)
         table["strict"] = true;
     if (!t.exclusions.empty()) {
         json exclusions = json::array();
-        for (const auto& x : t.exclusions)
-            exclusions.push_back({{"name", x.name}, {"definition", x.definition}});
+        for (const auto& x : t.exclusions) {
+            json j{{"name", x.name}, {"definition", x.definition}};
+            add_comment(j, x.comment);
+            exclusions.push_back(std::move(j));
+        }
         table["exclusions"] = std::move(exclusions);
     }
     if (!t.partition_by.empty())
@@ -253,12 +288,17 @@ Schema schema_from_json(const json& j)
             if (auto g = jc.find("generated"); g != jc.end() && !g->is_null())
                 c.generated = Generated{g->at("expression").get<std::string>(), get_or(*g, "stored", true)};
             c.comment = get_or<std::string>(jc, "comment", "");
+            c.type.declared = get_or<std::string>(jc, "declared_type", "");
+            c.identity_options = get_or<std::string>(jc, "identity_options", "");
             t.columns.push_back(std::move(c));
         }
         if (auto pk = jt.find("primary_key"); pk != jt.end() && !pk->is_null())
-            t.primary_key = PrimaryKey{pk->at("name").get<std::string>(), pk->at("columns").get<std::vector<std::string>>()};
+            t.primary_key = PrimaryKey{pk->at("name").get<std::string>(), pk->at("columns").get<std::vector<std::string>>(),
+                                       get_or<std::string>(*pk, "comment", "")};
         for (const auto& ju : jt.value("uniques", json::array()))
-            t.uniques.push_back({ju.at("name").get<std::string>(), ju.at("columns").get<std::vector<std::string>>()});
+            t.uniques.push_back({ju.at("name").get<std::string>(), ju.at("columns").get<std::vector<std::string>>(),
+                                 get_or(ju, "deferrable", false), get_or(ju, "initially_deferred", false),
+                                 get_or<std::string>(ju, "comment", "")});
         for (const auto& jf : jt.value("foreign_keys", json::array())) {
             ForeignKey fk;
             fk.name = jf.at("name").get<std::string>();
@@ -269,10 +309,14 @@ Schema schema_from_json(const json& j)
             fk.on_update = action_from(get_or<std::string>(jf, "on_update", ""));
             fk.deferrable = get_or(jf, "deferrable", false);
             fk.initially_deferred = get_or(jf, "initially_deferred", false);
+            fk.ref_schema = get_or<std::string>(jf, "ref_schema", "");
+            fk.match_full = get_or(jf, "match_full", false);
+            fk.comment = get_or<std::string>(jf, "comment", "");
             t.foreign_keys.push_back(std::move(fk));
         }
         for (const auto& jk : jt.value("checks", json::array()))
-            t.checks.push_back({jk.at("name").get<std::string>(), jk.at("expression").get<std::string>()});
+            t.checks.push_back({jk.at("name").get<std::string>(), jk.at("expression").get<std::string>(),
+                                get_or<std::string>(jk, "comment", "")});
         for (const auto& ji : jt.value("indexes", json::array())) {
             Index ix;
             ix.name = ji.at("name").get<std::string>();
@@ -290,13 +334,16 @@ Schema schema_from_json(const json& j)
             ix.where = get_or<std::string>(ji, "where", "");
             ix.method = get_or<std::string>(ji, "method", "");
             ix.include = get_or(ji, "include", std::vector<std::string>{});
+            ix.options = get_or<std::string>(ji, "options", "");
+            ix.comment = get_or<std::string>(ji, "comment", "");
             t.indexes.push_back(std::move(ix));
         }
         t.comment = get_or<std::string>(jt, "comment", "");
         t.without_rowid = get_or(jt, "without_rowid", false);
         t.strict = get_or(jt, "strict", false);
         for (const auto& jx : jt.value("exclusions", json::array()))
-            t.exclusions.push_back({jx.at("name").get<std::string>(), jx.at("definition").get<std::string>()});
+            t.exclusions.push_back({jx.at("name").get<std::string>(), jx.at("definition").get<std::string>(),
+                                    get_or<std::string>(jx, "comment", "")});
         t.partition_by = get_or<std::string>(jt, "partition_by", "");
         if (auto p = jt.find("partition_of"); p != jt.end() && !p->is_null()) {
             t.partition_of = p->at("table").get<std::string>();

@@ -82,6 +82,8 @@ Value coerce_literal(const Value& value, const Type& type)
         if (auto s = std::get_if<std::string>(&value))
             if (auto i = to_int(*s))
                 return *i;
+        if (auto b = std::get_if<bool>(&value))  // SQLite's TRUE and FALSE are the integers 1 and 0
+            return std::int64_t{*b ? 1 : 0};
         return value;
     }
     if (k == TypeKind::boolean) {
@@ -93,6 +95,15 @@ Value coerce_literal(const Value& value, const Type& type)
                 return true;
             if (l == "f" || l == "false" || l == "0" || l == "no" || l == "off")
                 return false;
+        }
+        return value;
+    }
+    if (k == TypeKind::numeric) {  // exact: a whole number stays one (DEFAULT 0 is not DEFAULT 0.0)
+        if (auto s = std::get_if<std::string>(&value)) {
+            if (auto i = to_int(*s))
+                return *i;
+            if (auto d = to_double(*s))
+                return *d;
         }
         return value;
     }

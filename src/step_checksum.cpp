@@ -239,6 +239,8 @@ void write(CanonicalWriter& w, const Column& c)
         w.field("collation", c.collation);
     if (!c.comment.empty())
         w.field("comment", c.comment);
+    if (!c.type.declared.empty())
+        w.field("declared_type", c.type.declared);
     w.key("default");
     write(w, c.default_value);
     if (c.generated) {
@@ -248,17 +250,27 @@ void write(CanonicalWriter& w, const Column& c)
         w.field("stored", c.generated->stored);
         w.end_object();
     }
+    if (!c.identity_options.empty())
+        w.field("identity_options", c.identity_options);
     w.field("name", c.name);
     w.field("nullable", c.nullable);
     w.field("type", to_string(c.type));
     w.end_object();
 }
 
-void write_named_columns(CanonicalWriter& w, const std::string& name, const std::vector<std::string>& columns)
+// A key's columns and name; what was added later (comment, deferral) only when set.
+void write_named_columns(CanonicalWriter& w, const std::string& name, const std::vector<std::string>& columns,
+                         const std::string& comment = {}, bool deferrable = false, bool initially_deferred = false)
 {
     w.begin_object();
     w.key("columns");
     w.strings(columns);
+    if (!comment.empty())
+        w.field("comment", comment);
+    if (deferrable) {
+        w.field("deferrable", true);
+        w.field("initially_deferred", initially_deferred);
+    }
     w.field("name", name);
     w.end_object();
 }
@@ -268,13 +280,19 @@ void write(CanonicalWriter& w, const ForeignKey& fk)
     w.begin_object();
     w.key("columns");
     w.strings(fk.columns);
+    if (!fk.comment.empty())
+        w.field("comment", fk.comment);
     w.field("deferrable", fk.deferrable);
     w.field("initially_deferred", fk.initially_deferred);
+    if (fk.match_full)
+        w.field("match_full", true);
     w.field("name", fk.name);
     w.field("on_delete", detail::action_name(fk.on_delete));
     w.field("on_update", detail::action_name(fk.on_update));
     w.key("ref_columns");
     w.strings(fk.ref_columns);
+    if (!fk.ref_schema.empty())
+        w.field("ref_schema", fk.ref_schema);
     w.field("ref_table", fk.ref_table);
     w.end_object();
 }
@@ -282,6 +300,8 @@ void write(CanonicalWriter& w, const ForeignKey& fk)
 void write(CanonicalWriter& w, const CheckConstraint& ck)
 {
     w.begin_object();
+    if (!ck.comment.empty())
+        w.field("comment", ck.comment);
     w.field("expression", ck.expression);
     w.field("name", ck.name);
     w.end_object();
@@ -290,6 +310,8 @@ void write(CanonicalWriter& w, const CheckConstraint& ck)
 void write(CanonicalWriter& w, const Index& ix)
 {
     w.begin_object();
+    if (!ix.comment.empty())
+        w.field("comment", ix.comment);
     w.key("elements");
     w.begin_array();
     // Fields added later are written only when set, so older steps keep their checksums.
@@ -318,6 +340,8 @@ void write(CanonicalWriter& w, const Index& ix)
     if (!ix.method.empty())
         w.field("method", ix.method);
     w.field("name", ix.name);
+    if (!ix.options.empty())
+        w.field("options", ix.options);
     w.field("unique", ix.unique);
     if (!ix.where.empty())
         w.field("where", ix.where);
@@ -344,6 +368,8 @@ void write(CanonicalWriter& w, const Table& t)
         w.begin_array();
         for (const auto& x : t.exclusions) {
             w.begin_object();
+            if (!x.comment.empty())
+                w.field("comment", x.comment);
             w.field("definition", x.definition);
             w.field("name", x.name);
             w.end_object();
@@ -369,7 +395,7 @@ void write(CanonicalWriter& w, const Table& t)
         w.field("partition_of", t.partition_of);
     w.key("primary_key");
     if (t.primary_key)
-        write_named_columns(w, t.primary_key->name, t.primary_key->columns);
+        write_named_columns(w, t.primary_key->name, t.primary_key->columns, t.primary_key->comment);
     else
         w.null();
     if (t.row_security)
@@ -379,7 +405,7 @@ void write(CanonicalWriter& w, const Table& t)
     w.key("uniques");
     w.begin_array();
     for (const auto& u : t.uniques)
-        write_named_columns(w, u.name, u.columns);
+        write_named_columns(w, u.name, u.columns, u.comment, u.deferrable, u.initially_deferred);
     w.end_array();
     if (t.without_rowid)
         w.field("without_rowid", true);

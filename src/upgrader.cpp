@@ -878,9 +878,7 @@ BindStatus Upgrader::status(const std::string& bind, bool with_drift)
                 st.checksum_mismatches.push_back(step.version);
         if (with_drift && st.state == "ok" && !b.without_models) {
             const auto& d = b.database.dialect();
-            CompareOptions options;
-            options.object_definitions = d.capabilities().preserves_object_sql;
-            st.drift = compare(d.inspect(s), d.canonical(b.models), options);
+            st.drift = compare(d.inspect(s), d.read_back(s, d.canonical(b.models)));
         }
     } catch (const Error& e) {
         st.state = "error";

@@ -196,11 +196,8 @@ std::vector<Difference> Upgrader::check(const std::string& bind, const std::func
         throw Error(ErrorCode::database_newer, "bind '" + bind + "' is at version " + std::to_string(current.current) +
                                                    ", above this program's " + std::to_string(current.head));
     const auto live = db.inspect();
-    if (current.state == "ok" && has_models(bind)) {
-        CompareOptions options;
-        options.object_definitions = d.capabilities().preserves_object_sql;
-        return compare(live, d.canonical(models(bind)), options);
-    }
+    if (current.state == "ok" && has_models(bind))
+        return compare(live, d.read_back(db.session(), d.canonical(models(bind))));
     // Not at head (or no models): the chain replayed to the bind's version on a scratch database.
     Upgrader replay;
     auto builder = replay.bind(bind, scratch(), models(bind));

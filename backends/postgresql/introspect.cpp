@@ -254,15 +254,15 @@ WHERE c.relnamespace = @schema AND c.relkind IN ('r', 'p'))";
 // table OID: a join with pg_class would scan it once more per query. None is
 // sorted by the server: on a fresh connection that costs more than sorting here.
 constexpr const char* comments_sql = R"(
-SELECT d.objoid, d.objsubid, d.description
+SELECT d.objoid, d.objsubid, d.description, d.classoid = 'pg_constraint'::regclass
 FROM pg_description d
-WHERE d.classoid = 'pg_class'::regclass AND d.objoid >= 16384)";
+WHERE d.classoid IN ('pg_class'::regclass, 'pg_constraint'::regclass) AND d.objoid >= 16384)";
 
 constexpr const char* constraints_sql = R"(
 SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confkey,
        con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred,
        CASE WHEN con.contype IN ('c', 'x') THEN pg_get_constraintdef(con.oid) END, con.confrelid, con.conindid,
-       con.conislocal AND con.conparentid = 0
+       con.conislocal AND con.conparentid = 0, con.oid, con.confmatchtype
 FROM pg_constraint con
 WHERE con.connamespace = @schema AND con.conrelid <> 0 AND con.contype IN ('p', 'u', 'f', 'c', 'x'))";
 
@@ -285,7 +285,8 @@ SELECT i.indrelid, ic.relname, i.indisunique, i.indkey, i.indoption,
                                    WHERE u.coll <> 0 AND u.coll <> a.attcollation) END
             THEN pg_get_indexdef(i.indexrelid) END,
        CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END,
-       i.indexrelid, EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
+       i.indexrelid, EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid),
+       array_to_string(ic.reloptions, ', ')
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 WHERE ic.relnamespace = @schema AND NOT i.indisprimary)";
@@ -294,10 +295,14 @@ WHERE ic.relnamespace = @schema AND NOT i.indisprimary)";
 // what it must follow (newline-separated names, from pg_depend). pg_get_triggerdef()
 // qualifies the table with its schema unless asked for the "pretty" form, which
 // names it as the search_path sees it. Domains, composite types, standalone
-// sequences and policies are written here as the CREATE statement that makes them.
+// sequences and policies are written here as the CREATE statement that makes them,
+// and so is a view with options (security_barrier, check_option, ...).
 // A sequence a column owns (serial, identity) belongs to the column.
 constexpr const char* objects_sql = R"(
-SELECT 'view', c.relname, '', pg_get_viewdef(c.oid), obj_description(c.oid, 'pg_class'),
+SELECT 'view', c.relname, '',
+       CASE WHEN c.relkind = 'v' AND c.reloptions IS NOT NULL
+            THEN 'CREATE VIEW ' || quote_ident(c.relname) || ' WITH (' || array_to_string(c.reloptions, ', ') || ') AS'
+                 || pg_get_viewdef(c.oid) ELSE pg_get_viewdef(c.oid) END, obj_description(c.oid, 'pg_class'),
        (SELECT string_agg(DISTINCT coalesce(rc.relname, rp.proname), E'\n')
         FROM pg_rewrite rw JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
         LEFT JOIN pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid AND rc.oid <> c.oid
@@ -477,7 +482,8 @@ void name_foreign_references(PGconn* conn, Schema& schema, const std::vector<For
 {
     if (references.empty())
         return;
-    std::string sql = "SELECT c.oid, c.relname, a.attnum, a.attname FROM pg_class c "
+    std::string sql = "SELECT c.oid, c.relname, a.attnum, a.attname, n.nspname FROM pg_class c "
+                      "JOIN pg_namespace n ON n.oid = c.relnamespace "
                       "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 WHERE c.oid IN (";
     for (std::size_t i = 0; i < references.size(); ++i)
         sql += (i ? "," : "") + std::to_string(references[i].oid);
@@ -485,24 +491,85 @@ void name_foreign_references(PGconn* conn, Schema& schema, const std::vector<For
     Result r(PQexec(conn, sql.c_str()));
     if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
         throw_error(conn, r.r, sql);
-    std::unordered_map<long long, std::string> tables;
+    std::unordered_map<long long, std::pair<std::string, std::string>> tables;  // oid -> (schema, name)
     std::map<std::pair<long long, long long>, std::string> columns;
     for (int i = 0; i < r.rows(); ++i) {
-        tables.emplace(r.number(i, 0), std::string(r.text(i, 1)));
+        tables.emplace(r.number(i, 0), std::pair{std::string(r.text(i, 4)), std::string(r.text(i, 1))});
         columns.emplace(std::pair{r.number(i, 0), r.number(i, 2)}, std::string(r.text(i, 3)));
     }
     for (const auto& ref : references)
         for (auto& fk : schema.tables[ref.table].foreign_keys) {
             if (fk.name != ref.key)
                 continue;
-            if (auto t = tables.find(ref.oid); t != tables.end())
-                fk.ref_table = t->second;
+            if (auto t = tables.find(ref.oid); t != tables.end()) {
+                fk.ref_schema = t->second.first;
+                fk.ref_table = t->second.second;
+            }
             fk.ref_columns.clear();
             for (int n : ref.columns) {
                 auto c = columns.find({ref.oid, n});
                 fk.ref_columns.push_back(c == columns.end() ? std::to_string(n) : c->second);
             }
         }
+}
+
+// An identity column, whose sequence's options are read afterwards.
+struct Identity {
+    std::size_t table;
+    std::size_t column;
+    long long table_oid;
+    long long attnum;
+};
+
+// The options of an identity column's sequence that differ from what
+// GENERATED ... AS IDENTITY gives by default, as they are written inside it.
+std::string identity_options(long long start, long long increment, long long min, long long max, long long cache,
+                             bool cycle, long long type_min, long long type_max)
+{
+    const bool up = increment > 0;
+    std::string out;
+    auto add = [&](const std::string& part) { out += (out.empty() ? "" : " ") + part; };
+    if (start != (up ? min : max))
+        add("START WITH " + std::to_string(start));
+    if (increment != 1)
+        add("INCREMENT BY " + std::to_string(increment));
+    if (min != (up ? 1 : type_min))
+        add("MINVALUE " + std::to_string(min));
+    if (max != (up ? type_max : -1))
+        add("MAXVALUE " + std::to_string(max));
+    if (cache != 1)
+        add("CACHE " + std::to_string(cache));
+    if (cycle)
+        add("CYCLE");
+    return out;
+}
+
+// One query for the sequences of all identity columns, only when there are any.
+void read_identity_options(PGconn* conn, Schema& schema, const std::vector<Identity>& identities)
+{
+    if (identities.empty())
+        return;
+    std::string sql = "SELECT d.refobjid, d.refobjsubid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, "
+                      "s.seqcycle, s.seqtypid FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid "
+                      "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass "
+                      "AND d.deptype = 'i' AND d.refobjid IN (";
+    for (std::size_t i = 0; i < identities.size(); ++i)
+        sql += (i ? "," : "") + std::to_string(identities[i].table_oid);
+    sql += ")";
+    Result r(PQexec(conn, sql.c_str()));
+    if (PQresultStatus(r.r) != PGRES_TUPLES_OK)
+        throw_error(conn, r.r, sql);
+    std::map<std::pair<long long, long long>, std::string> options;
+    for (int i = 0; i < r.rows(); ++i) {
+        const long long type = r.number(i, 8);  // int2 21, int4 23, int8 20
+        const long long type_max = type == 21 ? 32767 : type == 23 ? 2147483647 : 9223372036854775807LL;
+        options[{r.number(i, 0), r.number(i, 1)}] =
+            identity_options(r.number(i, 2), r.number(i, 3), r.number(i, 4), r.number(i, 5), r.number(i, 6),
+                             r.flag(i, 7), -type_max - 1, type_max);
+    }
+    for (const auto& id : identities)
+        if (auto o = options.find({id.table_oid, id.attnum}); o != options.end())
+            schema.tables[id.table].columns[id.column].identity_options = o->second;
 }
 
 // A column whose type or collation only the server can name, and its default,
@@ -627,9 +694,16 @@ public:
     void comments(const Result& r)
     {
         for (int i = 0; i < r.rows(); ++i) {
-            auto it = by_oid_.find(r.number(i, 0));
-            if (it == by_oid_.end())
+            if (r.flag(i, 3)) {  // a constraint's: constraints() comes next
+                constraint_comments_[r.number(i, 0)] = std::string(r.text(i, 2));
                 continue;
+            }
+            auto it = by_oid_.find(r.number(i, 0));
+            if (it == by_oid_.end()) {  // an index's, or another relation's
+                if (r.number(i, 1) == 0)
+                    relation_comments_[r.number(i, 0)] = std::string(r.text(i, 2));
+                continue;
+            }
             Table& t = schema_.tables[it->second];
             if (auto attnum = r.number(i, 1); attnum == 0)
                 t.comment = std::string(r.text(i, 2));
@@ -653,19 +727,24 @@ public:
             char type = r.text(i, 2).empty() ? ' ' : r.text(i, 2)[0];
             if (!r.flag(i, 12))
                 continue;  // a partition's copy of its parent's constraint
+            std::string comment;
+            if (auto c = constraint_comments_.find(r.number(i, 13)); c != constraint_comments_.end())
+                comment = std::move(c->second);
             if (type == 'x') {
-                t.exclusions.push_back(ExclusionConstraint{name, std::string(r.text(i, 9))});
+                t.exclusions.push_back(ExclusionConstraint{name, std::string(r.text(i, 9)), std::move(comment)});
                 continue;
             }
             auto columns = names(oid, r.text(i, 3));
             if (type == 'p') {
-                t.primary_key = PrimaryKey{name, columns};
+                t.primary_key = PrimaryKey{name, columns, std::move(comment)};
             } else if (type == 'u') {
-                t.uniques.push_back(UniqueConstraint{name, columns});
+                t.uniques.push_back(UniqueConstraint{name, columns, r.flag(i, 7), r.flag(i, 8), std::move(comment)});
             } else if (type == 'c') {
-                t.checks.push_back(CheckConstraint{name, check_body(r.text(i, 9))});
+                t.checks.push_back(CheckConstraint{name, check_body(r.text(i, 9)), std::move(comment)});
             } else if (type == 'f') {
-                t.foreign_keys.push_back(foreign_key(r, i, it->second, std::move(name), std::move(columns)));
+                auto& fk = t.foreign_keys.emplace_back(foreign_key(r, i, it->second, std::move(name), std::move(columns)));
+                fk.match_full = r.text(i, 14) == "f";
+                fk.comment = std::move(comment);
             }
         }
     }
@@ -693,6 +772,7 @@ public:
                 read_numbers(r.text(i, 3), keys);
                 read_numbers(r.text(i, 4), options);
                 indexes.push_back(index(r, i, it->second, rows[k].first.second, keys, options));
+                indexes.back().options = std::string(r.text(i, 11));
                 index_oids.push_back(r.number(i, 9));
             }
         }
@@ -717,9 +797,11 @@ public:
     // The follow-up queries, for what only the server can name; then the model.
     Schema finish(PGconn* conn)
     {
+        comment_indexes();
         drop_key_indexes();
         name_types_and_collations(conn, schema_, server_named_);
         name_foreign_references(conn, schema_, foreign_references_);
+        read_identity_options(conn, schema_, identities_);
         return std::move(schema_);
     }
 
@@ -745,6 +827,8 @@ private:
             c.type = *type;
         c.nullable = !r.flag(i, 5);
         c.autoincrement = !r.text(i, 6).empty();  // identity 'a' or 'd'
+        if (c.autoincrement)
+            identities_.push_back({schema_.tables.size() - 1, t.columns.size() - 1, r.number(i, 0), r.number(i, 1)});
         if (r.text(i, 6) == "a")
             c.autoincrement_style = AutoincrementStyle::identity_always;
         if (r.text(i, 7) == "s")
@@ -873,6 +957,16 @@ private:
 
     // Unique and exclusion constraints have an index of their own, which the
     // indexes query returns too: the model keeps the constraint only.
+    void comment_indexes()
+    {
+        if (relation_comments_.empty())
+            return;
+        for (std::size_t t = 0; t < tables_.size(); ++t)
+            for (std::size_t k = 0; k < tables_[t].index_oids.size(); ++k)
+                if (auto c = relation_comments_.find(tables_[t].index_oids[k]); c != relation_comments_.end())
+                    schema_.tables[t].indexes[k].comment = c->second;
+    }
+
     void drop_key_indexes()
     {
         for (std::size_t t = 0; t < tables_.size(); ++t) {
@@ -923,6 +1017,9 @@ private:
     std::vector<TableState> tables_;
     std::vector<ForeignReference> foreign_references_;
     std::unordered_set<long long> key_indexes_;  // the indexes of unique, primary and exclusion keys
+    std::unordered_map<long long, std::string> constraint_comments_;  // by constraint OID
+    std::unordered_map<long long, std::string> relation_comments_;    // of indexes, by OID
+    std::vector<Identity> identities_;
     std::vector<ServerNamed> server_named_;
     std::map<std::pair<std::size_t, std::size_t>, std::size_t> server_named_index_;  // (table, column) -> entry
 };

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace strata::postgresql {
 
@@ -88,6 +89,24 @@ std::vector<Statement> PostgresqlDialect::after_create_table(const Table& t) con
         if (!c.comment.empty())
             out.push_back(Statement::plain("COMMENT ON COLUMN " + quote(t.name) + "." + quote(c.name) + " IS " +
                                            detail::single_quoted(c.comment)));
+    auto on_constraint = [&](const std::string& name, const std::string& comment) {
+        if (!comment.empty() && !name.empty())
+            out.push_back(Statement::plain("COMMENT ON CONSTRAINT " + quote(name) + " ON " + quote(t.name) + " IS " +
+                                           detail::single_quoted(comment)));
+    };
+    if (t.primary_key)
+        on_constraint(t.primary_key->name, t.primary_key->comment);
+    for (const auto& u : t.uniques)
+        on_constraint(u.name, u.comment);
+    for (const auto& fk : t.foreign_keys)
+        on_constraint(fk.name, fk.comment);
+    for (const auto& ck : t.checks)
+        on_constraint(ck.name, ck.comment);
+    for (const auto& x : t.exclusions)
+        on_constraint(x.name, x.comment);
+    for (const auto& ix : t.indexes)
+        if (!ix.comment.empty())
+            out.push_back(Statement::plain("COMMENT ON INDEX " + quote(ix.name) + " IS " + detail::single_quoted(ix.comment)));
     if (t.row_security)
         out.push_back(Statement::plain("ALTER TABLE " + quote(t.name) + " ENABLE ROW LEVEL SECURITY"));
     if (t.force_row_security)
@@ -217,6 +236,42 @@ Schema PostgresqlDialect::inspect(Session& session) const
         throw Error(ErrorCode::usage,
                     "the PostgreSQL dialect cannot inspect a " + std::string(session.dialect().name()) + " session");
     return read_schema(static_cast<PGconn*>(session.native_handle()));
+}
+
+Schema PostgresqlDialect::read_back(Session& session, const Schema& canonical) const
+{
+    // A schema of its own, made and read inside a transaction (or savepoint)
+    // that is then rolled back: nothing is left behind and no one else sees it.
+    // The model's unqualified names of other things (an extension's types) are
+    // found through the rest of the search_path.
+    const bool nested = session.in_transaction();
+    session.execute(nested ? "SAVEPOINT strata_read_back" : "BEGIN");
+    auto undo = [&] {
+        session.execute(nested ? "ROLLBACK TO SAVEPOINT strata_read_back; RELEASE SAVEPOINT strata_read_back"
+                               : "ROLLBACK");
+    };
+    try {
+        const std::string scratch = "strata_read_back_" + std::to_string(std::random_device{}());
+        session.execute("CREATE SCHEMA " + quote(scratch));
+        session.execute("SELECT set_config('search_path', " + render_literal(Value{quote(scratch) + ", "}) +
+                        " || current_setting('search_path'), true)");
+        for (const auto& statement : create_all(canonical))
+            session.execute(statement.sql);
+        Schema read = inspect(session);
+        undo();
+        // Extensions stay in the schema they were installed in: the model's are kept as they are.
+        std::erase_if(read.objects, [](const SqlObject& o) { return o.kind == ObjectKind::extension; });
+        for (const auto& o : canonical.objects)
+            if (o.kind == ObjectKind::extension)
+                read.objects.push_back(o);
+        return read;
+    } catch (const std::exception&) {
+        try {
+            undo();
+        } catch (const std::exception&) {  // the connection is gone; the first error says why
+        }
+        throw;
+    }
 }
 
 const PostgresqlDialect& instance()

@@ -21,6 +21,7 @@ public:
     [[nodiscard]] std::vector<Statement> create_script(const Schema& schema) const override;
     [[nodiscard]] std::vector<std::string> check_model(const Schema& model) const override;
     [[nodiscard]] Schema inspect(Session& session) const override;
+    [[nodiscard]] Schema read_back(Session& session, const Schema& canonical) const override;
 
     void prepare_migration_session(Session& session, std::chrono::seconds lock_timeout) const override;
     [[nodiscard]] std::unique_ptr<MigrationLock> advisory_lock(Session& session, std::chrono::seconds timeout) const override;

@@ -451,10 +451,9 @@ Table read_create_table(std::string_view sql, std::vector<Token>& tokens)
             c.advance();  // commas
         }
     }
+    // NOT NULL as declared: SQLite lets a key column of a rowid table hold NULL
+    // unless it says NOT NULL, and a copy must keep that.
     if (t.primary_key) {
-        for (const auto& name : t.primary_key->columns)
-            if (auto* col = t.find_column(name))
-                col->nullable = false;
         // Only a column declared exactly INTEGER aliases the rowid, a 64-bit integer
         // whatever the declared width. Another integer type keeps its words, so that
         // rendering it again never makes it an alias (which would assign ids where
@@ -468,6 +467,9 @@ Table read_create_table(std::string_view sql, std::vector<Token>& tokens)
                 col->type = Type::custom(std::string(detail::trim(words)));
         }
     }
+    // The type as declared: a copy keeps its affinity ("JSON" is NUMERIC, "JSON TEXT" is TEXT) and its spelling.
+    for (std::size_t i = 0; i < t.columns.size() && i < declared.size(); ++i)
+        t.columns[i].type.declared = std::string(detail::trim(declared[i]));
     return t;
 }
 

@@ -46,6 +46,8 @@ bool SqliteDialect::accepts(const Url& url) const
 
 std::string SqliteDialect::render_type(const Type& t) const
 {
+    if (!t.declared.empty())
+        return t.declared;
     switch (t.kind) {
     case TypeKind::smallint: return "SMALLINT";
     case TypeKind::integer: return "INTEGER";
@@ -89,8 +91,9 @@ std::string SqliteDialect::column_definition(const Column& c, const Table& t) co
 {
     // Only a column declared exactly INTEGER aliases the rowid (BIGINT PRIMARY KEY
     // would be a second, slower key and ignore AUTOINCREMENT).
-    std::string out = quote(c.name) + " " + (is_rowid_alias(t, c) ? std::string("INTEGER") : render_type(c.type));
-    if (!c.nullable && !is_rowid_alias(t, c))  // a rowid is never NULL: SQLite numbers a NULL
+    std::string out = quote(c.name) + " " +
+                      (is_rowid_alias(t, c) && c.type.declared.empty() ? std::string("INTEGER") : render_type(c.type));
+    if (!c.nullable)
         out += " NOT NULL";
     if (c.autoincrement && is_rowid_alias(t, c))
         out += (t.primary_key->name.empty() ? std::string() : " CONSTRAINT " + quote(t.primary_key->name)) +

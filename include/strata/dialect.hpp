@@ -125,6 +125,12 @@ public:
 
     // Reads the live schema of the session's database (strata's own tables excluded).
     [[nodiscard]] virtual Schema inspect(Session& session) const = 0;
+    // What inspect() would return once create_all(canonical) had run: the
+    // server's own rendering of view, function, trigger and policy bodies, so
+    // that they compare exactly with a live schema's. The default (an engine
+    // that keeps the SQL as written) returns `canonical`; PostgreSQL creates it
+    // in a scratch schema on the session and rolls that back.
+    [[nodiscard]] virtual Schema read_back(Session& session, const Schema& canonical) const;
     // Reads the named tables (with their indexes), the triggers on them and every
     // view: what a table rebuild needs and must keep. Tables that do not exist are
     // left out. The default reads everything and keeps those.

@@ -53,18 +53,25 @@ struct Column {
     std::string collation;
     std::optional<Generated> generated;
     std::string comment;
+    // PostgreSQL: the identity sequence's options that are not the defaults, as
+    // written inside GENERATED ... AS IDENTITY (...): "START WITH 10 INCREMENT BY 10".
+    std::string identity_options;
     friend bool operator==(const Column&, const Column&) = default;
 };
 
 struct PrimaryKey {
     std::string name;
     std::vector<std::string> columns;
+    std::string comment;  // PostgreSQL COMMENT ON CONSTRAINT
     friend bool operator==(const PrimaryKey&, const PrimaryKey&) = default;
 };
 
 struct UniqueConstraint {
     std::string name;
     std::vector<std::string> columns;
+    bool deferrable = false;  // PostgreSQL
+    bool initially_deferred = false;
+    std::string comment;
     friend bool operator==(const UniqueConstraint&, const UniqueConstraint&) = default;
 };
 
@@ -77,12 +84,16 @@ struct ForeignKey {
     FkAction on_update = FkAction::no_action;
     bool deferrable = false;
     bool initially_deferred = false;
+    std::string ref_schema;   // PostgreSQL: the referenced table's schema when not the bind's
+    bool match_full = false;  // MATCH FULL: all key columns NULL, or none
+    std::string comment;
     friend bool operator==(const ForeignKey&, const ForeignKey&) = default;
 };
 
 struct CheckConstraint {
     std::string name;
     std::string expression;
+    std::string comment;
     friend bool operator==(const CheckConstraint&, const CheckConstraint&) = default;
 };
 
@@ -115,6 +126,8 @@ struct Index {
     std::string where;   // partial index predicate
     std::string method;  // PostgreSQL access method (gin, gist, ...); empty = btree
     std::vector<std::string> include;  // PostgreSQL INCLUDE columns: stored, not keys
+    std::string options;  // PostgreSQL storage parameters, as inside WITH (...): "fillfactor=70"
+    std::string comment;
     friend bool operator==(const Index&, const Index&) = default;
 };
 
@@ -123,6 +136,7 @@ struct Index {
 struct ExclusionConstraint {
     std::string name;
     std::string definition;
+    std::string comment;
     friend bool operator==(const ExclusionConstraint&, const ExclusionConstraint&) = default;
 };
 

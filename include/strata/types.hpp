@@ -39,6 +39,10 @@ struct Type {
     int precision = 0;    // numeric(p, s); 0 = unconstrained
     int scale = 0;
     std::string name;     // enum type name, or the custom type's text
+    // SQLite: the type as the table declares it ("NVARCHAR(160)", "datetime"),
+    // rendered there as written so that a copy keeps its affinity and its
+    // spelling; not part of what the type is (== ignores it).
+    std::string declared;
 
     static Type smallint() { return {TypeKind::smallint}; }
     static Type integer() { return {TypeKind::integer}; }
@@ -66,7 +70,11 @@ struct Type {
     {
         return kind == TypeKind::text || kind == TypeKind::varchar || kind == TypeKind::enum_;
     }
-    friend bool operator==(const Type&, const Type&) = default;
+    friend bool operator==(const Type& a, const Type& b) noexcept
+    {
+        return a.kind == b.kind && a.length == b.length && a.precision == b.precision && a.scale == b.scale &&
+               a.name == b.name;
+    }
 };
 
 // Portable spelling used in messages, JSON and docs: "varchar(255)", "bigint", "enum(mood)".

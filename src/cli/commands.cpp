@@ -369,6 +369,25 @@ int cmd_verify(Context& c)
     return failed ? differences : ok;
 }
 
+// The live objects the server renders exactly as it renders the model's get the
+// model's text: a body written differently but meaning the same is no change.
+Schema bodies_as_written(Schema live, const Schema& read_back, const Schema& model)
+{
+    auto same = [](const Schema& schema, const SqlObject& o) -> const SqlObject* {
+        for (const auto& x : schema.objects)
+            if (x.kind == o.kind && x.name == o.name && x.table == o.table)
+                return &x;
+        return nullptr;
+    };
+    for (auto& o : live.objects) {
+        const auto* read = same(read_back, o);
+        const auto* written = same(model, o);
+        if (read && written && *read == o)
+            o.definition = written->definition;
+    }
+    return live;
+}
+
 int cmd_autogenerate(Context& c)
 {
     Args a(c.options.args, {"--out"}, {}, "autogenerate");
@@ -390,7 +409,8 @@ int cmd_autogenerate(Context& c)
         const auto& d = db.dialect();
         const long long version = c.upgrader->head(bind) + 1;
         if (c.upgrader->has_models(bind)) {
-            auto step = autogenerate(db.inspect(), d.canonical(c.upgrader->models(bind)), ask);
+            const auto model = d.canonical(c.upgrader->models(bind));
+            auto step = autogenerate(bodies_as_written(db.inspect(), d.read_back(db.session(), model), model), model, ask);
             for (const auto& n : step.notes)
                 c.output.warn(bind + ": " + n);
             code += "// bind \"" + bind + "\"\n" + to_cpp(version, message, step);

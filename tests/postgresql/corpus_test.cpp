@@ -1,8 +1,10 @@
 // Schemas strata did not write (tests/data/schemas/postgresql/*.sql), loaded by
-// psql: `inspect --format sql` must recreate each one exactly. The script loads
-// in one transaction into an empty database, `diff` finds nothing, and
-// pg_dump --schema-only prints the same for both. Then each edit of
-// <name>.edits.sql is made to the copy, one at a time, and `diff` must name it.
+// psql: `inspect --format sql` must recreate each one exactly. The script of each
+// schema the file names (`-- schemas: a, b`; public by default) loads in one
+// transaction into an empty database, `diff` finds nothing, and
+// pg_dump --schema-only prints the same for both. Then the file is the one
+// migration of a third database: each edit of <name>.edits.sql is made to it,
+// one at a time, and `check` must name it; `clean-db` leaves its schema empty.
 #include "test_support.hpp"
 
 #include <filesystem>
@@ -48,6 +50,37 @@ std::string schema_dump(const std::string& url)
     return out;
 }
 
+// The schemas a corpus file creates, in the order they load; the last is the bind's.
+std::vector<std::string> schemas_of(const std::string& text)
+{
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex(R"((^|\n)-- schemas: ([^\n]+))")))
+        return {"public"};
+    std::vector<std::string> out;
+    std::istringstream names(m[2].str());
+    for (std::string name; std::getline(names, name, ',');)
+        out.push_back(std::regex_replace(name, std::regex(R"(^\s+|\s+$)"), ""));
+    return out;
+}
+
+std::string in_schema(const std::string& url, const std::string& schema)
+{
+    return schema == "public" ? url : url + "?schema=" + schema;
+}
+
+// What pg_dump still creates in the schema, other than the schema itself.
+std::string left_in(const std::string& url, const std::string& schema)
+{
+    auto r = run_program(pg_program("pg_dump"), {"--schema-only", "--no-owner", "-n", schema, "-d", url});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::string left;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);)
+        if ((line.starts_with("CREATE ") || line.starts_with("ALTER ")) && !line.starts_with("CREATE SCHEMA"))
+            left += line + "\n";
+    return left;
+}
+
 struct Edit {
     std::string expect;  // a text the diff must show
     std::string sql;
@@ -76,35 +109,61 @@ void write_file(const std::string& path, const std::string& text)
 
 class PostgresqlCorpus : public PgTest, public ::testing::WithParamInterface<std::string> {};
 
-TEST_P(PostgresqlCorpus, InspectRecreatesTheSchemaAndDiffNamesEveryEdit)
+TEST_P(PostgresqlCorpus, InspectRecreatesTheSchemaAndCheckNamesEveryEdit)
 {
     const std::string name = GetParam();
+    const auto file = data_file("schemas/postgresql/" + name + ".sql").string();
+    const auto schemas = schemas_of(read_file(file));
     PgDatabase original(server_url_);
     PgDatabase copy(server_url_);
     TempDir dir;
-    auto load = psql(original.url(), {"-1", "-f", data_file("schemas/postgresql/" + name + ".sql").string()});
+    auto load = psql(original.url(), {"-1", "-f", file});
     ASSERT_EQ(load.exit_code, 0) << load.err;
 
-    auto inspected = run_cli({"inspect", original.url(), "--format", "sql"});
-    ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
-    const auto script = (dir.path() / (name + ".sql")).string();
-    write_file(script, inspected.out);
-    auto reload = psql(copy.url(), {"-1", "-f", script});
-    ASSERT_EQ(reload.exit_code, 0) << reload.err << "\n" << inspected.out;
-    EXPECT_EQ(reload.err, "") << "the script loads without warnings";
-
-    auto diff = run_cli({"diff", original.url(), copy.url()});
-    EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
+    for (const auto& schema : schemas) {
+        auto inspected = run_cli({"inspect", in_schema(original.url(), schema), "--format", "sql"});
+        ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+        const auto script = (dir.path() / (name + "." + schema + ".sql")).string();
+        const auto create = schema == "public" ? std::string() : "CREATE SCHEMA " + schema + ";\n";
+        write_file(script, create + "SET search_path = " + schema + ";\n" + inspected.out);
+        auto reload = psql(copy.url(), {"-1", "-f", script});
+        ASSERT_EQ(reload.exit_code, 0) << reload.err << "\n" << inspected.out;
+        EXPECT_EQ(reload.err, "") << "the script loads without warnings";
+    }
+    for (const auto& schema : schemas) {
+        auto diff = run_cli({"diff", in_schema(original.url(), schema), in_schema(copy.url(), schema)});
+        EXPECT_EQ(diff.exit_code, 0) << schema << ":\n" << diff.out << diff.err;
+    }
     EXPECT_EQ(schema_dump(original.url()), schema_dump(copy.url()));
 
+    // The file as the one migration of a database strata manages.
+    PgDatabase managed(server_url_);
+    const auto migrations = dir.path() / "migrations";
+    std::filesystem::create_directories(migrations / "app");
+    write_file((migrations / "app" / ("0001_" + name + ".sql")).string(), "-- up\n" + read_file(file));
+    auto strata = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--dir", migrations.string(), "--bind", "app=" + in_schema(managed.url(), schemas.back())});
+        return run_cli(args);
+    };
+    auto upgraded = strata({"upgrade"});
+    ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
+    auto clean = strata({"check"});
+    EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+    std::string before = clean.out;
     for (const auto& edit : edits_of(name)) {
-        auto changed = psql(copy.url(), {"-c", edit.sql});
+        ASSERT_EQ(before.find(edit.expect), std::string::npos)
+            << "'" << edit.expect << "' is reported before the edit that should cause it:\n" << before;
+        auto changed = psql(managed.url(), {"-c", "SET search_path = " + schemas.back() + ";\n" + edit.sql});
         ASSERT_EQ(changed.exit_code, 0) << edit.sql << changed.err;
-        auto after = run_cli({"diff", original.url(), copy.url()});
-        EXPECT_EQ(after.exit_code, 3) << edit.sql;  // the schemas differ
+        auto after = strata({"check"});
+        EXPECT_EQ(after.exit_code, 3) << edit.sql << after.err;  // the schema has drifted
         EXPECT_NE(after.out.find(edit.expect), std::string::npos)
             << "the edit\n" << edit.sql << "is not reported as '" << edit.expect << "':\n" << after.out;
+        before = after.out;
     }
+    auto dropped = strata({"clean-db", "--yes"});
+    ASSERT_EQ(dropped.exit_code, 0) << dropped.err;
+    EXPECT_EQ(left_in(managed.url(), schemas.back()), "") << "clean-db left these behind";
 }
 
 INSTANTIATE_TEST_SUITE_P(Schemas, PostgresqlCorpus, ::testing::ValuesIn(corpus()),

@@ -334,6 +334,55 @@ TEST_P(UpgraderSuite, SchemaChangesInDataCodeAndRawSqlAreFollowed)
     EXPECT_EQ(std::get<std::string>(db.session().scalar("SELECT name FROM tag WHERE id = 1")), "red");
 }
 
+TEST_P(UpgraderSuite, EditedBodiesAreDriftButTheirSpellingIsNot)
+{
+    // The models write bodies in their own style; PostgreSQL keeps its own
+    // rendering of them. check and status compare what each body says.
+    auto url = new_url();
+    Schema models("app");
+    models.table("item").column<std::int64_t>("id").primary_key().column<std::string>("code");
+    models.view("item_codes", "select code   from item where id > 0");
+    models.function("item_code_upper", {{"postgresql", "create function item_code_upper() returns trigger language plpgsql "
+                                                       "as $$ begin new.code := upper(new.code); return new; end $$"}});
+    models.trigger("item_code_upper", "item",
+                   {{"sqlite", "CREATE TRIGGER item_code_upper AFTER INSERT ON item BEGIN "
+                               "UPDATE item SET code = upper(code) WHERE id = NEW.id; END"},
+                    {"postgresql", "create trigger item_code_upper before insert on item for each row "
+                                   "execute function item_code_upper()"}});
+    models.object(SqlObject{ObjectKind::policy, "item_positive", "item",
+                            {{"postgresql", "create policy item_positive on item using (id > 0)"}}});
+    Upgrader up;
+    up.bind("app", connect(url), models).step(1, "items", [](Ops& o) {
+        o.create_table(table("item").column(col::bigint("id")).column(col::text("code")).primary_key({"id"}));
+    });
+    ASSERT_EQ(up.run(quiet()).binds.at(0).action, "fresh");
+    auto scratch = [&] { return connect(new_url()); };
+    EXPECT_EQ(lines(up.check("app", scratch)), "");
+    EXPECT_TRUE(up.status("app").drift.empty()) << lines(up.status("app").drift);
+
+    auto& s = up.database("app").session();
+    std::vector<std::pair<std::string, std::string>> edits;  // (statement, what check must name)
+    if (sqlite()) {
+        edits = {{"DROP VIEW item_codes; CREATE VIEW item_codes AS select code   from item where id > 1", "view item_codes"},
+                 {"DROP TRIGGER item_code_upper; CREATE TRIGGER item_code_upper AFTER INSERT ON item BEGIN "
+                  "UPDATE item SET code = lower(code) WHERE id = NEW.id; END", "trigger item_code_upper"}};
+    } else {
+        edits = {{"CREATE OR REPLACE VIEW item_codes AS SELECT code FROM item WHERE id > 1", "view item_codes"},
+                 {"CREATE OR REPLACE FUNCTION item_code_upper() RETURNS trigger LANGUAGE plpgsql "
+                  "AS $$ begin new.code := lower(new.code); return new; end $$", "function item_code_upper"},
+                 {"DROP TRIGGER item_code_upper ON item; CREATE TRIGGER item_code_upper BEFORE INSERT OR UPDATE ON item "
+                  "FOR EACH ROW EXECUTE FUNCTION item_code_upper()", "trigger item_code_upper"},
+                 {"ALTER POLICY item_positive ON item USING (id > 1)", "policy item_positive"}};
+    }
+    std::size_t expected = 0;
+    for (const auto& [statement, name] : edits) {
+        s.execute(statement);
+        auto drift = lines(up.check("app", scratch));
+        EXPECT_NE(drift.find(name), std::string::npos) << statement << "\nis not named as " << name << ":\n" << drift;
+        EXPECT_EQ(up.status("app").drift.size(), ++expected) << lines(up.status("app").drift);
+    }
+}
+
 TEST_P(UpgraderSuite, BindsAreIndependent)
 {
     auto app = new_url();

@@ -2,8 +2,9 @@
 // sqlite3: `inspect --format sql` must recreate each one with the same behaviour.
 // The script loads with sqlite3 -bail into an empty file, `diff` finds nothing,
 // and SQLite's own account of every table, column and index (pragma_table_list,
-// pragma_table_xinfo, pragma_index_list) is the same for both. Then each edit of
-// <name>.edits.sql is made to the copy, one at a time, and `diff` must name it.
+// pragma_table_xinfo, pragma_index_list) is the same for both. Then the file is
+// the one migration of a third database: each edit of <name>.edits.sql is made
+// to it, one at a time, and `check` must name it; `clean-db` leaves it empty.
 #include "test_support.hpp"
 
 #include <filesystem>
@@ -31,7 +32,8 @@ CommandResult sqlite3(const std::string& path, const std::string& command)
 }
 
 // What SQLite says of the schema, strata aside. CURRENT_TIMESTAMP and
-// datetime('now') are the same text; strata writes the standard spelling.
+// datetime('now') are the same time, FALSE and TRUE the integers 0 and 1;
+// strata writes the standard spellings.
 std::string sqlite_account(const std::string& path)
 {
     auto r = sqlite3(path,
@@ -41,7 +43,9 @@ std::string sqlite_account(const std::string& path)
                      "SELECT m.name, i.name, i.\"unique\", i.origin, i.partial FROM sqlite_schema m, "
                      "pragma_index_list(m.name) i WHERE m.type = 'table' ORDER BY m.name, i.name;");
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    return std::regex_replace(r.out, std::regex(R"(datetime\('now'\))"), "CURRENT_TIMESTAMP");
+    auto out = std::regex_replace(r.out, std::regex(R"(datetime\('now'\))"), "CURRENT_TIMESTAMP");
+    out = std::regex_replace(out, std::regex(R"(\|false\|)", std::regex::icase), "|0|");
+    return std::regex_replace(out, std::regex(R"(\|true\|)", std::regex::icase), "|1|");
 }
 
 struct Edit {
@@ -66,7 +70,7 @@ std::vector<Edit> edits_of(const std::string& name)
 
 class SqliteCorpus : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(SqliteCorpus, InspectRecreatesTheSchemaAndDiffNamesEveryEdit)
+TEST_P(SqliteCorpus, InspectRecreatesTheSchemaAndCheckNamesEveryEdit)
 {
     const std::string name = GetParam();
     TempDir dir;
@@ -86,14 +90,36 @@ TEST_P(SqliteCorpus, InspectRecreatesTheSchemaAndDiffNamesEveryEdit)
     EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
     EXPECT_EQ(sqlite_account(original), sqlite_account(copy)) << inspected.out;
 
+    // The file as the one migration of a database strata manages.
+    const auto migrations = dir.path() / "migrations";
+    std::filesystem::create_directories(migrations / "app");
+    std::ofstream(migrations / "app" / ("0001_" + name + ".sql"), std::ios::binary)
+        << "-- up\n" << read_file(data_file("schemas/sqlite/" + name + ".sql"));
+    const auto managed = (dir.path() / "managed.db").string();
+    auto strata = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--dir", migrations.string(), "--bind", "app=" + dir.sqlite_url("managed.db")});
+        return run_cli(args);
+    };
+    auto upgraded = strata({"upgrade"});
+    ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
+    auto clean = strata({"check"});
+    EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+    std::string before = clean.out;
     for (const auto& edit : edits_of(name)) {
-        auto changed = sqlite3(copy, edit.sql);
+        ASSERT_EQ(before.find(edit.expect), std::string::npos)
+            << "'" << edit.expect << "' is reported before the edit that should cause it:\n" << before;
+        auto changed = sqlite3(managed, edit.sql);
         ASSERT_EQ(changed.exit_code, 0) << edit.sql << changed.err;
-        auto after = run_cli({"diff", dir.sqlite_url("original.db"), dir.sqlite_url("copy.db")});
-        EXPECT_EQ(after.exit_code, 3) << edit.sql;  // the schemas differ
+        auto after = strata({"check"});
+        EXPECT_EQ(after.exit_code, 3) << edit.sql << after.err;  // the schema has drifted
         EXPECT_NE(after.out.find(edit.expect), std::string::npos)
             << "the edit\n" << edit.sql << "is not reported as '" << edit.expect << "':\n" << after.out;
+        before = after.out;
     }
+    auto dropped = strata({"clean-db", "--yes"});
+    ASSERT_EQ(dropped.exit_code, 0) << dropped.err;
+    auto left = sqlite3(managed, "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
+    EXPECT_EQ(left.out, "") << "clean-db left these behind";
 }
 
 INSTANTIATE_TEST_SUITE_P(Schemas, SqliteCorpus, ::testing::ValuesIn(corpus()),

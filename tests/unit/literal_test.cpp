@@ -28,7 +28,11 @@ TEST(Literal, NumbersAndBooleans)
     EXPECT_EQ(parse_default("1", Type::boolean()), Default::literal(true));
     EXPECT_EQ(parse_default("false", Type::boolean()), Default::literal(false));
     EXPECT_EQ(parse_default("'0'", Type::boolean()), Default::literal(false));
-    EXPECT_EQ(parse_default("0", Type::numeric(8, 2)), Default::literal(0.0));
+    // numeric is exact: a whole number stays whole, as written (DEFAULT 0, not 0.0).
+    EXPECT_EQ(parse_default("0", Type::numeric(8, 2)), Default::literal(std::int64_t{0}));
+    EXPECT_EQ(parse_default("4.99", Type::numeric(4, 2)), Default::literal(4.99));
+    // SQLite's FALSE on an INTEGER column is the integer 0.
+    EXPECT_EQ(parse_default("false", Type::integer()), Default::literal(std::int64_t{0}));
 }
 
 TEST(Literal, Blobs)

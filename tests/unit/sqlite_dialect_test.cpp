@@ -41,7 +41,7 @@ TEST(SqliteDialect, CreateTableWithAutoincrementKey)
     auto sql = sql_of(CreateTable{users().tables[0]}, empty);
     ASSERT_EQ(sql.size(), 2u);
     EXPECT_EQ(sql[0], "CREATE TABLE \"user\" (\n"
-                      "    \"id\" INTEGER CONSTRAINT \"pk_user\" PRIMARY KEY AUTOINCREMENT,\n"
+                      "    \"id\" INTEGER NOT NULL CONSTRAINT \"pk_user\" PRIMARY KEY AUTOINCREMENT,\n"
                       "    \"email\" VARCHAR(255) NOT NULL,\n"
                       "    \"name\" TEXT,\n"
                       "    CONSTRAINT \"uq_user_email\" UNIQUE (\"email\")\n"
