@@ -223,6 +223,11 @@ private:
             if (!now || !same_index(ix, *now))
                 ops_.push_back(DropIndex{b.name, ix.name, ix});
         }
+        for (const auto& x : a.exclusions)
+            if (!same_exclusion_in(b, x))
+                ops_.push_back(DropExclusion{b.name, x.name, x});
+        if (!a.partition_of.empty() && (a.partition_of != b.partition_of || a.partition_bound != b.partition_bound))
+            ops_.push_back(DetachPartition{b.name, a.partition_of, a.partition_bound});
         if ((a.primary_key.has_value() != b.primary_key.has_value()) ||
             (a.primary_key && b.primary_key && a.primary_key->columns != b.primary_key->columns))
             notes_.push_back("table " + b.name + ": the primary key changes; strata has no op for that yet: write the "
@@ -254,6 +259,21 @@ private:
         for (const auto& fk : b.foreign_keys)
             if (std::find(a.foreign_keys.begin(), a.foreign_keys.end(), fk) == a.foreign_keys.end())
                 ops_.push_back(AddForeignKey{b.name, fk});
+        for (const auto& x : b.exclusions)
+            if (!same_exclusion_in(a, x))
+                ops_.push_back(AddExclusion{b.name, x});
+        if (!b.partition_of.empty() && (a.partition_of != b.partition_of || a.partition_bound != b.partition_bound))
+            ops_.push_back(AttachPartition{b.name, b.partition_of, b.partition_bound});
+        if (row_security_of(a) != row_security_of(b))
+            ops_.push_back(SetRowSecurity{b.name, row_security_of(b), row_security_of(a)});
+    }
+
+    static bool same_exclusion_in(const Table& t, const ExclusionConstraint& x)
+    {
+        return std::any_of(t.exclusions.begin(), t.exclusions.end(), [&](const ExclusionConstraint& y) {
+            return y.name == x.name &&
+                   detail::normalize_expression(y.definition) == detail::normalize_expression(x.definition);
+        });
     }
 
     void change_columns(const Table& a, const Table& b)
@@ -411,16 +431,44 @@ const char* cpp_action(FkAction a)
 
 std::string cpp_foreign_key(const ForeignKey& fk)
 {
-    return "strata::ForeignKey{" + cpp_string(fk.name) + ", " + cpp_strings(fk.columns) + ", " + cpp_string(fk.ref_table) +
-           ", " + cpp_strings(fk.ref_columns) + ", " + cpp_action(fk.on_delete) + ", " + cpp_action(fk.on_update) + ", " +
-           (fk.deferrable ? "true" : "false") + ", " + (fk.initially_deferred ? "true" : "false") + "}";
+    std::string out = "strata::ForeignKey{" + cpp_string(fk.name) + ", " + cpp_strings(fk.columns) + ", " +
+                      cpp_string(fk.ref_table) + ", " + cpp_strings(fk.ref_columns) + ", " + cpp_action(fk.on_delete) +
+                      ", " + cpp_action(fk.on_update) + ", " + (fk.deferrable ? "true" : "false") + ", " +
+                      (fk.initially_deferred ? "true" : "false");
+    if (!fk.ref_schema.empty() || fk.match_full || !fk.comment.empty())
+        out += ", " + cpp_string(fk.ref_schema) + ", " + (fk.match_full ? "true" : "false") + ", " + cpp_string(fk.comment);
+    return out + "}";
+}
+
+std::string cpp_exclusion(const ExclusionConstraint& x)
+{
+    return "strata::ExclusionConstraint{" + cpp_string(x.name) + ", " + cpp_string(x.definition) +
+           (x.comment.empty() ? "" : ", " + cpp_string(x.comment)) + "}";
+}
+
+std::string cpp_row_security(RowSecurity rls)
+{
+    return std::string("strata::RowSecurity::") + to_string(rls);
 }
 
 std::string cpp_elements(const Index& ix)
 {
     std::vector<std::string> parts;
     for (const auto& e : ix.elements) {
-        if (!e.expression.empty())
+        if (e.nulls != NullsOrder::natural || !e.opclass.empty() || !e.collation.empty()) {
+            // IndexElement has no constructor for these: set them on a named one.
+            std::string set = e.expression.empty() ? "strata::IndexElement e(" + cpp_string(e.column) + ");"
+                                                   : "auto e = strata::expr(" + cpp_string(e.expression) + ");";
+            if (e.descending)
+                set += " e.descending = true;";
+            if (e.nulls != NullsOrder::natural)
+                set += std::string(" e.nulls = strata::NullsOrder::") + (e.nulls == NullsOrder::first ? "first;" : "last;");
+            if (!e.opclass.empty())
+                set += " e.opclass = " + cpp_string(e.opclass) + ";";
+            if (!e.collation.empty())
+                set += " e.collation = " + cpp_string(e.collation) + ";";
+            parts.push_back("[] { " + set + " return e; }()");
+        } else if (!e.expression.empty())
             parts.push_back("strata::expr(" + cpp_string(e.expression) + (e.descending ? ", true" : "") + ")");
         else if (e.descending)
             parts.push_back("strata::desc(" + cpp_string(e.column) + ")");
@@ -432,8 +480,11 @@ std::string cpp_elements(const Index& ix)
 
 std::string cpp_index(const Index& ix)
 {
-    return "strata::Index{" + cpp_string(ix.name) + ", " + cpp_elements(ix) + ", " + (ix.unique ? "true" : "false") + ", " +
-           cpp_string(ix.where) + ", " + cpp_string(ix.method) + "}";
+    std::string out = "strata::Index{" + cpp_string(ix.name) + ", " + cpp_elements(ix) + ", " +
+                      (ix.unique ? "true" : "false") + ", " + cpp_string(ix.where) + ", " + cpp_string(ix.method);
+    if (!ix.include.empty() || !ix.options.empty() || !ix.comment.empty())
+        out += ", " + cpp_strings(ix.include) + ", " + cpp_string(ix.options) + ", " + cpp_string(ix.comment);
+    return out + "}";
 }
 
 std::string cpp_table(const Table& t, const std::string& indent)
@@ -505,7 +556,18 @@ std::string cpp_op(const Op& op)
     const std::string in = "        ";
     return std::visit(
         Overloaded{
-            [&](const CreateTable& o) { return "o.create_table(" + cpp_table(o.table, in) + ");"; },
+            [&](const CreateTable& o) {
+                // What the table builder does not say, PostgreSQL's table features, follows as ops of its own.
+                std::string out = "o.create_table(" + cpp_table(o.table, in) + ");";
+                const auto& t = o.table;
+                for (const auto& x : t.exclusions)
+                    out += "\n    " + cpp_op(AddExclusion{t.name, x});
+                if (row_security_of(t) != RowSecurity::off)
+                    out += "\n    " + cpp_op(SetRowSecurity{t.name, row_security_of(t), RowSecurity::off});
+                if (!t.partition_of.empty())
+                    out += "\n    " + cpp_op(AttachPartition{t.name, t.partition_of, t.partition_bound});
+                return out;
+            },
             [&](const DropTable& o) {
                 return "o.drop_table(" + cpp_string(o.table) + (o.definition ? ", " + cpp_table(*o.definition, in) : "") + ");";
             },
@@ -555,6 +617,25 @@ std::string cpp_op(const Op& op)
                                            cpp_string(o.definition->expression) + "}"
                                      : "") +
                        ");";
+            },
+            [&](const AddExclusion& o) {
+                return "o.add_exclusion(" + cpp_string(o.table) + ", " + cpp_exclusion(o.exclusion) + ");";
+            },
+            [&](const DropExclusion& o) {
+                return "o.drop_exclusion(" + cpp_string(o.table) + ", " + cpp_string(o.name) +
+                       (o.definition ? ", " + cpp_exclusion(*o.definition) : "") + ");";
+            },
+            [&](const SetRowSecurity& o) {
+                return "o.set_row_security(" + cpp_string(o.table) + ", " + cpp_row_security(o.to) +
+                       (o.from ? ", " + cpp_row_security(*o.from) : "") + ");";
+            },
+            [&](const AttachPartition& o) {
+                return "o.attach_partition(" + cpp_string(o.table) + ", " + cpp_string(o.parent) + ", " +
+                       cpp_string(o.bound) + ");";
+            },
+            [&](const DetachPartition& o) {
+                return "o.detach_partition(" + cpp_string(o.table) + ", " + cpp_string(o.parent) +
+                       (o.bound ? ", " + cpp_string(*o.bound) : "") + ");";
             },
             [&](const CreateObject& o) { return "o.create_object(" + cpp_object(o.object) + ");"; },
             [&](const DropObject& o) {

@@ -29,6 +29,21 @@ Overloaded(F...) -> Overloaded<F...>;
 
 }  // namespace
 
+const char* to_string(RowSecurity rls) noexcept
+{
+    switch (rls) {
+    case RowSecurity::off: return "off";
+    case RowSecurity::enabled: return "enabled";
+    case RowSecurity::forced: return "forced";
+    }
+    return "off";
+}
+
+RowSecurity row_security_of(const Table& table) noexcept
+{
+    return table.force_row_security ? RowSecurity::forced : table.row_security ? RowSecurity::enabled : RowSecurity::off;
+}
+
 std::string describe(const Op& op)
 {
     return std::visit(
@@ -48,6 +63,11 @@ std::string describe(const Op& op)
             [](const DropUnique& o) { return "drop_unique " + o.name + " on " + o.table; },
             [](const AddCheck& o) { return "add_check " + o.check.name + " on " + o.table; },
             [](const DropCheck& o) { return "drop_check " + o.name + " on " + o.table; },
+            [](const AddExclusion& o) { return "add_exclusion " + o.exclusion.name + " on " + o.table; },
+            [](const DropExclusion& o) { return "drop_exclusion " + o.name + " on " + o.table; },
+            [](const SetRowSecurity& o) { return "set_row_security " + o.table + " " + to_string(o.to); },
+            [](const AttachPartition& o) { return "attach_partition " + o.table + " to " + o.parent; },
+            [](const DetachPartition& o) { return "detach_partition " + o.table + " from " + o.parent; },
             [](const CreateObject& o) { return std::string("create_") + to_string(o.object.kind) + " " + o.object.name; },
             [](const DropObject& o) { return std::string("drop_") + to_string(o.kind) + " " + o.name; },
             [](const ExecuteSql&) { return std::string("execute_sql"); },
@@ -95,6 +115,20 @@ Reversal reverse(const Op& op)
             [&](const DropCheck& o) {
                 return o.definition ? ok(AddCheck{o.table, *o.definition})
                                     : no("drop_check " + o.name + " does not record the constraint's definition");
+            },
+            [&](const AddExclusion& o) { return ok(DropExclusion{o.table, o.exclusion.name, o.exclusion}); },
+            [&](const DropExclusion& o) {
+                return o.definition ? ok(AddExclusion{o.table, *o.definition})
+                                    : no("drop_exclusion " + o.name + " does not record the constraint's definition");
+            },
+            [&](const SetRowSecurity& o) {
+                return o.from ? ok(SetRowSecurity{o.table, *o.from, o.to})
+                              : no("set_row_security " + o.table + " does not record what it was before");
+            },
+            [&](const AttachPartition& o) { return ok(DetachPartition{o.table, o.parent, o.bound}); },
+            [&](const DetachPartition& o) {
+                return o.bound ? ok(AttachPartition{o.table, o.parent, *o.bound})
+                               : no("detach_partition " + o.table + " does not record the partition's bound");
             },
             [&](const CreateObject& o) { return ok(DropObject{o.object.kind, o.object.name, o.object}); },
             [&](const DropObject& o) {
@@ -331,6 +365,36 @@ struct Applier {
         auto& t = table_of(s, o.table, "drop_check");
         if (!erase_where(t.checks, [&](const CheckConstraint& c) { return c.name == o.name; }))
             misfit("drop_check: table '" + o.table + "' has no check constraint '" + o.name + "'", o.table);
+    }
+    void operator()(const AddExclusion& o) { table_of(s, o.table, "add_exclusion").exclusions.push_back(o.exclusion); }
+    void operator()(const DropExclusion& o)
+    {
+        auto& t = table_of(s, o.table, "drop_exclusion");
+        if (!erase_where(t.exclusions, [&](const ExclusionConstraint& x) { return x.name == o.name; }))
+            misfit("drop_exclusion: table '" + o.table + "' has no exclusion constraint '" + o.name + "'", o.table);
+    }
+    void operator()(const SetRowSecurity& o)
+    {
+        auto& t = table_of(s, o.table, "set_row_security");
+        t.row_security = o.to != RowSecurity::off;
+        t.force_row_security = o.to == RowSecurity::forced;
+    }
+    void operator()(const AttachPartition& o)
+    {
+        (void)table_of(s, o.parent, "attach_partition");
+        auto& t = table_of(s, o.table, "attach_partition");
+        if (!t.partition_of.empty())
+            misfit("attach_partition: table '" + o.table + "' is a partition of '" + t.partition_of + "' already", o.table);
+        t.partition_of = o.parent;
+        t.partition_bound = o.bound;
+    }
+    void operator()(const DetachPartition& o)
+    {
+        auto& t = table_of(s, o.table, "detach_partition");
+        if (t.partition_of != o.parent)
+            misfit("detach_partition: table '" + o.table + "' is not a partition of '" + o.parent + "'", o.table);
+        t.partition_of.clear();
+        t.partition_bound.clear();
     }
     void operator()(const CreateObject& o)
     {

@@ -374,6 +374,47 @@ std::vector<Statement> SqlDialect::on(const DropCheck& op, const Schema&) const
     return one("ALTER TABLE " + quote(op.table) + " DROP CONSTRAINT " + quote(op.name));
 }
 
+// Exclusion constraints, row-level security and partitions exist only where the
+// engine has them; elsewhere the op is nothing, as canonical() drops them.
+std::vector<Statement> SqlDialect::on(const AddExclusion& op, const Schema&) const
+{
+    if (!capabilities().table_features)
+        return {};
+    return one("ALTER TABLE " + quote(op.table) + " ADD CONSTRAINT " + quote(op.exclusion.name) + " " +
+               op.exclusion.definition);
+}
+
+std::vector<Statement> SqlDialect::on(const DropExclusion& op, const Schema&) const
+{
+    if (!capabilities().table_features)
+        return {};
+    return one("ALTER TABLE " + quote(op.table) + " DROP CONSTRAINT " + quote(op.name));
+}
+
+std::vector<Statement> SqlDialect::on(const SetRowSecurity& op, const Schema&) const
+{
+    if (!capabilities().table_features)
+        return {};
+    const auto table = "ALTER TABLE " + quote(op.table);
+    return {Statement::plain(table + (op.to == RowSecurity::off ? " DISABLE" : " ENABLE") + " ROW LEVEL SECURITY"),
+            Statement::plain(table + (op.to == RowSecurity::forced ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY")};
+}
+
+std::vector<Statement> SqlDialect::on(const AttachPartition& op, const Schema&) const
+{
+    if (!capabilities().table_features)
+        return {};
+    return one("ALTER TABLE " + quote(op.parent) + " ATTACH PARTITION " + quote(op.table) + " " +
+               (op.bound.empty() ? std::string("DEFAULT") : op.bound));
+}
+
+std::vector<Statement> SqlDialect::on(const DetachPartition& op, const Schema&) const
+{
+    if (!capabilities().table_features)
+        return {};
+    return one("ALTER TABLE " + quote(op.parent) + " DETACH PARTITION " + quote(op.table));
+}
+
 std::vector<Statement> SqlDialect::on(const CreateObject& op, const Schema&) const
 {
     const auto& o = op.object;

@@ -77,6 +77,11 @@ protected:
     virtual std::vector<Statement> on(const DropUnique& op, const Schema& before) const;
     virtual std::vector<Statement> on(const AddCheck& op, const Schema& before) const;
     virtual std::vector<Statement> on(const DropCheck& op, const Schema& before) const;
+    virtual std::vector<Statement> on(const AddExclusion& op, const Schema& before) const;
+    virtual std::vector<Statement> on(const DropExclusion& op, const Schema& before) const;
+    virtual std::vector<Statement> on(const SetRowSecurity& op, const Schema& before) const;
+    virtual std::vector<Statement> on(const AttachPartition& op, const Schema& before) const;
+    virtual std::vector<Statement> on(const DetachPartition& op, const Schema& before) const;
     virtual std::vector<Statement> on(const CreateObject& op, const Schema& before) const;
     virtual std::vector<Statement> on(const DropObject& op, const Schema& before) const;
     virtual std::vector<Statement> on(const ExecuteSql& op, const Schema& before) const;

@@ -131,6 +131,31 @@ Ops& Ops::drop_check(std::string table, std::string name, std::optional<CheckCon
 {
     return op(DropCheck{std::move(table), std::move(name), std::move(definition)});
 }
+
+Ops& Ops::add_exclusion(std::string table, ExclusionConstraint exclusion)
+{
+    return op(AddExclusion{std::move(table), std::move(exclusion)});
+}
+
+Ops& Ops::drop_exclusion(std::string table, std::string name, std::optional<ExclusionConstraint> definition)
+{
+    return op(DropExclusion{std::move(table), std::move(name), std::move(definition)});
+}
+
+Ops& Ops::set_row_security(std::string table, RowSecurity to, std::optional<RowSecurity> from)
+{
+    return op(SetRowSecurity{std::move(table), to, from});
+}
+
+Ops& Ops::attach_partition(std::string table, std::string parent, std::string bound)
+{
+    return op(AttachPartition{std::move(table), std::move(parent), std::move(bound)});
+}
+
+Ops& Ops::detach_partition(std::string table, std::string parent, std::optional<std::string> bound)
+{
+    return op(DetachPartition{std::move(table), std::move(parent), std::move(bound)});
+}
 Ops& Ops::create_view(std::string name, std::string select_sql)
 {
     SqlObject o;

@@ -307,6 +307,16 @@ void write(CanonicalWriter& w, const CheckConstraint& ck)
     w.end_object();
 }
 
+void write(CanonicalWriter& w, const ExclusionConstraint& x)
+{
+    w.begin_object();
+    if (!x.comment.empty())
+        w.field("comment", x.comment);
+    w.field("definition", x.definition);
+    w.field("name", x.name);
+    w.end_object();
+}
+
 void write(CanonicalWriter& w, const Index& ix)
 {
     w.begin_object();
@@ -366,14 +376,8 @@ void write(CanonicalWriter& w, const Table& t)
     if (!t.exclusions.empty()) {
         w.key("exclusions");
         w.begin_array();
-        for (const auto& x : t.exclusions) {
-            w.begin_object();
-            if (!x.comment.empty())
-                w.field("comment", x.comment);
-            w.field("definition", x.definition);
-            w.field("name", x.name);
-            w.end_object();
-        }
+        for (const auto& x : t.exclusions)
+            write(w, x);
         w.end_array();
     }
     w.key("foreign_keys");
@@ -550,6 +554,44 @@ void write(CanonicalWriter& w, const Op& op)
                 write_definition(w, o.definition);
                 w.field("name", o.name);
                 w.field("op", "drop_check");
+                w.field("table", o.table);
+            },
+            [&](const AddExclusion& o) {
+                w.key("exclusion");
+                write(w, o.exclusion);
+                w.field("op", "add_exclusion");
+                w.field("table", o.table);
+            },
+            [&](const DropExclusion& o) {
+                write_definition(w, o.definition);
+                w.field("name", o.name);
+                w.field("op", "drop_exclusion");
+                w.field("table", o.table);
+            },
+            [&](const SetRowSecurity& o) {
+                w.key("from");
+                if (o.from)
+                    w.string(to_string(*o.from));
+                else
+                    w.null();
+                w.field("op", "set_row_security");
+                w.field("table", o.table);
+                w.field("to", to_string(o.to));
+            },
+            [&](const AttachPartition& o) {
+                w.field("bound", o.bound);
+                w.field("op", "attach_partition");
+                w.field("parent", o.parent);
+                w.field("table", o.table);
+            },
+            [&](const DetachPartition& o) {
+                w.key("bound");
+                if (o.bound)
+                    w.string(*o.bound);
+                else
+                    w.null();
+                w.field("op", "detach_partition");
+                w.field("parent", o.parent);
                 w.field("table", o.table);
             },
             [&](const CreateObject& o) {

@@ -143,6 +143,16 @@ void SqliteDialect::canonicalize_table(Table& t, const Schema& schema) const
     }
 }
 
+std::vector<Statement> SqliteDialect::create_script(const Schema& schema) const
+{
+    // sqlite3 has no single-transaction switch: the script is one transaction of its own.
+    std::vector<Statement> out{Statement::plain("BEGIN")};
+    auto rest = create_all(schema);
+    out.insert(out.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+    out.push_back(Statement::plain("COMMIT"));
+    return out;
+}
+
 std::vector<std::string> SqliteDialect::check_model(const Schema& model) const
 {
     auto problems = SqlDialect::check_model(model);

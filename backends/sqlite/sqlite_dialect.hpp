@@ -20,6 +20,7 @@ public:
     [[nodiscard]] std::vector<std::string> table_constraint_lines(const Table& table) const override;
     [[nodiscard]] std::string create_table_sql(const Table& table) const override;
     [[nodiscard]] std::vector<Statement> render_step(std::span<const Op> ops, Schema& state) const override;
+    [[nodiscard]] std::vector<Statement> create_script(const Schema& schema) const override;
     [[nodiscard]] std::vector<std::string> check_model(const Schema& model) const override;
     [[nodiscard]] Schema inspect(Session& session) const override;
     [[nodiscard]] Schema inspect_tables(Session& session, const std::vector<std::string>& tables) const override;

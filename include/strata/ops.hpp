@@ -84,6 +84,37 @@ struct DropCheck {
     std::string name;
     std::optional<CheckConstraint> definition;
 };
+// PostgreSQL's table-level features; on an engine without them (SQLite) they
+// render nothing, as the models' canonical form leaves them out there.
+struct AddExclusion {
+    std::string table;
+    ExclusionConstraint exclusion;
+};
+struct DropExclusion {
+    std::string table;
+    std::string name;
+    std::optional<ExclusionConstraint> definition;
+};
+enum class RowSecurity { off, enabled, forced };
+[[nodiscard]] const char* to_string(RowSecurity rls) noexcept;  // "off", "enabled", "forced"
+[[nodiscard]] RowSecurity row_security_of(const Table& table) noexcept;
+struct SetRowSecurity {
+    std::string table;
+    RowSecurity to = RowSecurity::enabled;
+    std::optional<RowSecurity> from;  // what it was, for the reverse
+};
+// `table` becomes a partition of `parent` for `bound` ("FOR VALUES FROM (...) TO (...)";
+// empty for DEFAULT), or stops being one.
+struct AttachPartition {
+    std::string table;
+    std::string parent;
+    std::string bound;
+};
+struct DetachPartition {
+    std::string table;
+    std::string parent;
+    std::optional<std::string> bound;  // what it was, for the reverse
+};
 // Views, triggers, functions, native enums, extensions.
 struct CreateObject {
     SqlObject object;
@@ -108,7 +139,8 @@ struct RunCode {
 
 using Op = std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
                         CreateIndex, DropIndex, AddForeignKey, DropForeignKey, AddUnique, DropUnique, AddCheck,
-                        DropCheck, CreateObject, DropObject, ExecuteSql, RunCode>;
+                        DropCheck, AddExclusion, DropExclusion, SetRowSecurity, AttachPartition, DetachPartition,
+                        CreateObject, DropObject, ExecuteSql, RunCode>;
 
 // Short human name of an op: "add_column user.name".
 [[nodiscard]] std::string describe(const Op& op);

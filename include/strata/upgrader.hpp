@@ -67,6 +67,12 @@ public:
     Ops& drop_unique(std::string table, std::string name, std::optional<UniqueConstraint> definition = std::nullopt);
     Ops& add_check(std::string table, CheckConstraint check);
     Ops& drop_check(std::string table, std::string name, std::optional<CheckConstraint> definition = std::nullopt);
+    // PostgreSQL table features (nothing on SQLite).
+    Ops& add_exclusion(std::string table, ExclusionConstraint exclusion);
+    Ops& drop_exclusion(std::string table, std::string name, std::optional<ExclusionConstraint> definition = std::nullopt);
+    Ops& set_row_security(std::string table, RowSecurity to, std::optional<RowSecurity> from = std::nullopt);
+    Ops& attach_partition(std::string table, std::string parent, std::string bound);
+    Ops& detach_partition(std::string table, std::string parent, std::optional<std::string> bound = std::nullopt);
     Ops& create_view(std::string name, std::string select_sql);
     Ops& create_object(SqlObject object);
     Ops& drop_object(ObjectKind kind, std::string name, std::optional<SqlObject> definition = std::nullopt);

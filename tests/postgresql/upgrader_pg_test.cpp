@@ -3,6 +3,7 @@
 #include "history.hpp"
 #include "test_support.hpp"
 
+#include "strata/autogenerate.hpp"
 #include "strata/errors.hpp"
 #include "strata/inspect.hpp"
 #include "strata/upgrader.hpp"
@@ -134,4 +135,73 @@ TEST_F(PostgresqlUpgrader, BindInASchemaOfItsOwnIsCreated)
               6);  // five tables and strata_version
     EXPECT_EQ(connect(server_url_).inspect().find_table("setting"), nullptr);  // not in public
     admin.session().execute("DROP SCHEMA \"" + name + "\" CASCADE");
+}
+
+namespace {
+
+// Two tables and a partitioned one, made by raw SQL; then the table features by ops.
+Upgrader feature_upgrader(const std::string& url)
+{
+    Upgrader up;
+    auto b = up.bind("app", connect(url), Schema("app"));
+    b.without_models();
+    b.step(1, "tables", [](Ops& o) {
+        o.execute("CREATE EXTENSION IF NOT EXISTS btree_gist;"
+                  "CREATE TABLE booking (room integer NOT NULL, during tstzrange NOT NULL);"
+                  "CREATE TABLE ev (at timestamptz NOT NULL, n integer) PARTITION BY RANGE (at);"
+                  "CREATE TABLE ev_2026 (at timestamptz NOT NULL, n integer)",
+                  "DROP TABLE ev_2026; DROP TABLE ev; DROP TABLE booking");
+    });
+    b.step(2, "features", [](Ops& o) {
+        o.add_exclusion("booking", ExclusionConstraint{"booking_no_overlap", "EXCLUDE USING gist (room WITH =, during WITH &&)"});
+        o.set_row_security("booking", RowSecurity::forced, RowSecurity::off);
+        o.attach_partition("ev_2026", "ev", "FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00')");
+    });
+    return up;
+}
+
+}  // namespace
+
+TEST_F(PostgresqlUpgrader, ExclusionsRowSecurityAndPartitionsAreOpsThatGoBothWays)
+{
+    PgSchema schema(server_url_);
+    auto up = feature_upgrader(schema.url());
+    RunOptions o;
+    o.target = 1;
+    (void)up.run("app", o);
+    const auto at_1 = connect(schema.url()).inspect();
+    (void)up.run("app", RunOptions{});
+    const auto at_2 = connect(schema.url()).inspect();
+    const auto* booking = at_2.find_table("booking");
+    ASSERT_NE(booking, nullptr);
+    ASSERT_EQ(booking->exclusions.size(), 1u);
+    EXPECT_EQ(booking->exclusions[0].name, "booking_no_overlap");
+    EXPECT_TRUE(booking->force_row_security);
+    EXPECT_EQ(at_2.find_table("ev_2026")->partition_of, "ev");
+    // The overlap is refused: the constraint is real.
+    auto& s = up.database("app").session();
+    s.execute("INSERT INTO booking VALUES (1, '[2026-01-01,2026-01-03)')");
+    EXPECT_THROW(s.execute("INSERT INTO booking VALUES (1, '[2026-01-02,2026-01-04)')"), Error);
+
+    // Down again: every feature undone, the schema is version 1's.
+    s.execute("DELETE FROM booking");
+    (void)up.downgrade("app", 1);
+    EXPECT_EQ(lines(compare(connect(schema.url()).inspect(), at_1)), "");
+
+    // autogenerate names the same ops, and they take version 1 to version 2.
+    auto step = autogenerate(at_1, at_2);
+    std::vector<std::string> described;
+    for (const auto& op : step.ops)
+        described.push_back(describe(op));
+    std::sort(described.begin(), described.end());
+    EXPECT_EQ(described, (std::vector<std::string>{"add_exclusion booking_no_overlap on booking",
+                                                   "attach_partition ev_2026 to ev", "set_row_security booking forced"}));
+    const auto& d = up.database("app").dialect();
+    Schema state = at_1;
+    for (const auto& statement : d.render_step(step.ops, state))
+        s.execute(statement.sql);
+    EXPECT_EQ(lines(compare(connect(schema.url()).inspect(), at_2)), "");
+    const auto cpp = to_cpp(3, "features", step);
+    EXPECT_NE(cpp.find("o.set_row_security(\"booking\", strata::RowSecurity::forced, strata::RowSecurity::off);"),
+              std::string::npos) << cpp;
 }

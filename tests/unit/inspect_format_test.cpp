@@ -57,6 +57,6 @@ TEST(InspectFormat, SqlEndsEveryStatement)
     Schema s;
     s.table("t").column<std::int64_t>("id").primary_key().index("ix_t_id");
     auto sql = to_sql(s, *find_dialect("sqlite"));
-    EXPECT_EQ(sql, "CREATE TABLE \"t\" (\n    \"id\" INTEGER NOT NULL,\n    CONSTRAINT \"pk_t\" PRIMARY KEY (\"id\")\n);\n\n"
-                   "CREATE INDEX \"ix_t_id\" ON \"t\" (\"id\");\n\n");
+    EXPECT_EQ(sql, "BEGIN;\n\nCREATE TABLE \"t\" (\n    \"id\" INTEGER NOT NULL,\n    CONSTRAINT \"pk_t\" PRIMARY KEY (\"id\")\n);\n\n"
+                   "CREATE INDEX \"ix_t_id\" ON \"t\" (\"id\");\n\nCOMMIT;\n\n");
 }

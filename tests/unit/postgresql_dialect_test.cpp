@@ -173,3 +173,38 @@ TEST(PostgresqlDialect, ViewsFunctionsAndExtensions)
     EXPECT_EQ(sql_of(CreateObject{ext}), one("CREATE EXTENSION IF NOT EXISTS \"citext\""));
     EXPECT_EQ(sql_of(DropObject{ObjectKind::enum_type, "mood", std::nullopt}), one("DROP TYPE \"mood\""));
 }
+
+TEST(PostgresqlDialect, TableFeatureOpsRenderHereAndNothingOnSqlite)
+{
+    const ExclusionConstraint x{"job_once", "EXCLUDE USING gist (user_id WITH =)"};
+    EXPECT_EQ(sql_of(AddExclusion{"job", x}),
+              (std::vector<std::string>{"ALTER TABLE \"job\" ADD CONSTRAINT \"job_once\" EXCLUDE USING gist (user_id WITH =)"}));
+    EXPECT_EQ(sql_of(DropExclusion{"job", "job_once", x}),
+              (std::vector<std::string>{"ALTER TABLE \"job\" DROP CONSTRAINT \"job_once\""}));
+    EXPECT_EQ(sql_of(SetRowSecurity{"job", RowSecurity::enabled, RowSecurity::off}),
+              (std::vector<std::string>{"ALTER TABLE \"job\" ENABLE ROW LEVEL SECURITY",
+                                        "ALTER TABLE \"job\" NO FORCE ROW LEVEL SECURITY"}));
+    EXPECT_EQ(sql_of(AttachPartition{"job", "user", "FOR VALUES IN (1)"}),
+              (std::vector<std::string>{"ALTER TABLE \"user\" ATTACH PARTITION \"job\" FOR VALUES IN (1)"}));
+    EXPECT_EQ(sql_of(AttachPartition{"job", "user", ""}),
+              (std::vector<std::string>{"ALTER TABLE \"user\" ATTACH PARTITION \"job\" DEFAULT"}));
+    EXPECT_EQ(sql_of(DetachPartition{"job", "user", "FOR VALUES IN (1)"}),
+              (std::vector<std::string>{"ALTER TABLE \"user\" DETACH PARTITION \"job\""}));
+    // SQLite has none of them; its canonical models leave them out, so the ops do nothing there.
+    const auto& sqlite = *find_dialect("sqlite");
+    for (const Op& op : std::vector<Op>{AddExclusion{"job", x}, SetRowSecurity{"job", RowSecurity::forced, std::nullopt},
+                                        AttachPartition{"job", "user", ""}})
+        EXPECT_TRUE(sqlite.render(op, users()).empty()) << describe(op);
+    // Each goes back when it knows what was there before.
+    EXPECT_FALSE(reverse(Op{SetRowSecurity{"job", RowSecurity::forced, std::nullopt}}).op);
+    EXPECT_FALSE(reverse(Op{DetachPartition{"job", "user", std::nullopt}}).op);
+    auto back = reverse(Op{SetRowSecurity{"job", RowSecurity::forced, RowSecurity::enabled}});
+    ASSERT_TRUE(back.op);
+    EXPECT_EQ(std::get<SetRowSecurity>(*back.op).to, RowSecurity::enabled);
+    Schema state = users();
+    strata::apply(state, Op{SetRowSecurity{"job", RowSecurity::forced, std::nullopt}});
+    strata::apply(state, Op{AddExclusion{"job", x}});
+    EXPECT_TRUE(state.find_table("job")->force_row_security);
+    EXPECT_EQ(state.find_table("job")->exclusions.size(), 1u);
+    EXPECT_THROW(strata::apply(state, Op{DetachPartition{"job", "user", std::nullopt}}), Error);  // not a partition
+}
