@@ -411,6 +411,10 @@ private:
     // A trigger's or policy's name is unique only on its table.
     static std::string object_label(const SqlObject& o)
     {
+        // A function is named with its arguments: overloads share a name.
+        if (o.kind == ObjectKind::function && !o.definition.empty())
+            if (auto arguments = detail::function_arguments(o.definition.begin()->second))
+                return "function " + o.name + *arguments;
         bool per_table = o.kind == ObjectKind::trigger || o.kind == ObjectKind::policy;
         return std::string(to_string(o.kind)) + " " + o.name + (per_table && !o.table.empty() ? " on " + o.table : "");
     }

@@ -2,6 +2,7 @@
 #include "sql_dialect.hpp"
 
 #include "literal.hpp"
+#include "sql_tokenizer.hpp"
 #include "step_executor.hpp"
 #include "strata/errors.hpp"
 #include "text.hpp"
@@ -482,7 +483,9 @@ std::string SqlDialect::object_reference(const SqlObject& o) const
         const auto* sql = o.definition_for(name());
         bool procedure = sql && (istarts_with(trim(*sql), "create procedure") ||
                                  istarts_with(trim(*sql), "create or replace procedure"));
-        return (procedure ? "PROCEDURE " : "FUNCTION ") + quote(o.name);
+        // With its arguments: an overloaded name alone is ambiguous.
+        const auto arguments = sql ? function_arguments(*sql) : std::nullopt;
+        return (procedure ? "PROCEDURE " : "FUNCTION ") + quote(o.name) + arguments.value_or("");
     }
     case ObjectKind::view: return "VIEW " + quote(o.name);
     case ObjectKind::materialized_view: return "MATERIALIZED VIEW " + quote(o.name);

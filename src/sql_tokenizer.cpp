@@ -538,4 +538,51 @@ SplitResult split_statements(std::string_view sql, TokenizerOptions options)
     return result;
 }
 
+std::optional<std::string> function_arguments(std::string_view create_sql)
+{
+    TokenizerOptions options;
+    options.brackets = false;
+    options.backticks = false;
+    const auto tokens = tokenize(create_sql, options);
+    std::size_t i = 0;
+    while (i < tokens.size() && !tokens[i].is_word("function") && !tokens[i].is_word("procedure"))
+        ++i;
+    while (i < tokens.size() && !tokens[i].is_punct('('))
+        ++i;
+    if (i >= tokens.size())
+        return std::nullopt;
+    std::vector<std::string> arguments;
+    std::string current;
+    bool in_default = false;
+    int depth = 0;
+    auto finish = [&] {
+        if (!current.empty())
+            arguments.push_back(current);
+        current.clear();
+        in_default = false;
+    };
+    for (++i; i < tokens.size(); ++i) {
+        const auto& t = tokens[i];
+        if (depth == 0 && (t.is_punct(')') || t.is_punct(','))) {
+            finish();
+            if (t.is_punct(')'))
+                return "(" + join(arguments, ", ") + ")";
+            continue;
+        }
+        if (t.is_punct('('))
+            ++depth;
+        else if (t.is_punct(')'))
+            --depth;
+        if (depth == 0 && (t.is_word("default") || (t.kind == TokenKind::op && t.text == "=")))
+            in_default = true;
+        if (in_default)
+            continue;
+        // Words keep one space between them; punctuation sticks to its neighbours.
+        const bool glue = current.empty() || t.is_punct('(') || t.is_punct(')') || t.is_punct('.') || t.is_punct(',') ||
+                          t.is_punct('[') || t.is_punct(']') || current.back() == '(' || current.back() == '.';
+        current += (glue ? "" : " ") + std::string(t.text);
+    }
+    return std::nullopt;
+}
+
 }  // namespace strata::detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,11 @@ void tokenize_into(std::vector<Token>& out, std::string_view sql, TokenizerOptio
 // engine's re-rendering: case, spacing and quoting of identifiers, type casts
 // (x::text), grouping parentheses, "= ANY (ARRAY[...])" as IN (...), ~~ as LIKE.
 [[nodiscard]] std::string normalize_expression(std::string_view expression);
+
+// The argument list of a CREATE FUNCTION or CREATE PROCEDURE statement as DROP
+// and COMMENT ON name it: "(a integer, OUT n bigint)", defaults left out and
+// spaces collapsed; nothing when the text is not such a statement.
+[[nodiscard]] std::optional<std::string> function_arguments(std::string_view create_sql);
 
 // Splits SQL text into statements on top-level semicolons, keeping CREATE
 // TRIGGER ... BEGIN ... END together. Empty statements are dropped.

@@ -205,3 +205,48 @@ TEST_F(PostgresqlUpgrader, ExclusionsRowSecurityAndPartitionsAreOpsThatGoBothWay
     EXPECT_NE(cpp.find("o.set_row_security(\"booking\", strata::RowSecurity::forced, strata::RowSecurity::off);"),
               std::string::npos) << cpp;
 }
+
+TEST_F(PostgresqlUpgrader, ANumberingColumnChangesBetweenSerialIdentityAndNone)
+{
+    PgSchema schema(server_url_);
+    auto db = connect(schema.url());
+    auto& s = db.session();
+    s.execute("CREATE TABLE item (id serial PRIMARY KEY, code text); INSERT INTO item (code) VALUES ('a'), ('b')");
+    auto column = [&] { return *connect(schema.url()).inspect().find_table("item")->find_column("id"); };
+    auto alter = [&](Column to) {
+        const auto live = db.inspect();
+        Schema state = live;
+        for (const auto& statement : db.dialect().render_step(std::vector<Op>{AlterColumn{"item", column(), to}}, state))
+            s.execute(statement.sql);
+        EXPECT_EQ(lines(compare(db.inspect(), state)), "") << "what the op says is what the table became";
+    };
+    ASSERT_EQ(column().autoincrement_style, AutoincrementStyle::serial);
+
+    Column id = column();
+    id.default_value.reset();
+    id.autoincrement_style = AutoincrementStyle::identity_always;
+    id.identity_options = "START WITH 100 INCREMENT BY 10";
+    alter(id);
+    EXPECT_EQ(column().autoincrement_style, AutoincrementStyle::identity_always);
+    EXPECT_EQ(column().identity_options, id.identity_options);
+    s.execute("INSERT INTO item (code) VALUES ('c')");
+    EXPECT_EQ(std::get<std::int64_t>(s.scalar("SELECT max(id) FROM item")), 100) << "numbering starts at its START";
+
+    id.autoincrement_style = AutoincrementStyle::identity;
+    id.identity_options = "INCREMENT BY 5";
+    alter(id);
+    EXPECT_EQ(column().autoincrement_style, AutoincrementStyle::identity);
+    EXPECT_EQ(column().identity_options, "INCREMENT BY 5");
+
+    id.autoincrement_style = AutoincrementStyle::serial;
+    id.identity_options.clear();
+    alter(id);
+    EXPECT_EQ(column().autoincrement_style, AutoincrementStyle::serial);
+    s.execute("INSERT INTO item (code) VALUES ('d')");
+    EXPECT_EQ(std::get<std::int64_t>(s.scalar("SELECT max(id) FROM item")), 101) << "numbering goes on past the rows there";
+
+    id.autoincrement = false;
+    alter(id);
+    EXPECT_FALSE(column().autoincrement);
+    EXPECT_THROW(s.execute("INSERT INTO item (code) VALUES ('e')"), Error);  // id is NOT NULL with no default now
+}

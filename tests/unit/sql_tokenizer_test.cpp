@@ -119,3 +119,18 @@ TEST(Split, UnterminatedDollarQuoteReportsWhere)
     EXPECT_EQ(line_of(sql, r.error_offset), 2u);
 }
 
+
+TEST(SqlTokenizer, FunctionArgumentsAsDropNamesThem)
+{
+    using strata::detail::function_arguments;
+    EXPECT_EQ(function_arguments("CREATE OR REPLACE FUNCTION public.add_job(task text, payload json DEFAULT NULL::json, "
+                                 "n numeric(10, 2) = 0, tags character varying(20)[] DEFAULT '{}')\n RETURNS bigint AS $$ "
+                                 "SELECT 1 $$"),
+              "(task text, payload json, n numeric(10, 2), tags character varying(20)[])");
+    EXPECT_EQ(function_arguments("create procedure purge(older interval default '7 days') language sql as $$ $$"),
+              "(older interval)");
+    EXPECT_EQ(function_arguments("CREATE FUNCTION f(OUT n integer, INOUT \"Odd\" text) RETURNS record"),
+              "(OUT n integer, INOUT \"Odd\" text)");
+    EXPECT_EQ(function_arguments("create function touch() returns trigger"), "()");
+    EXPECT_EQ(function_arguments("CREATE VIEW v AS SELECT 1"), std::nullopt);
+}

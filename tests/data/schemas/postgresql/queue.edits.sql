@@ -13,6 +13,10 @@ CREATE OR REPLACE PROCEDURE purge_done(older_than interval DEFAULT '30 days')
 LANGUAGE sql AS $$
     DELETE FROM jobs WHERE state = 'done' AND run_at < now() - older_than;
 $$;
+-- expect: function add_job(task text, run_at timestamp with time zone)
+CREATE OR REPLACE FUNCTION add_job(task text, run_at timestamptz) RETURNS bigint LANGUAGE sql AS $$
+    SELECT add_job(task, NULL, 'urgent', run_at, NULL)
+$$;
 -- expect: trigger events_no_truncate on events
 DROP TRIGGER events_no_truncate ON events;
 -- expect: trigger events_append_only on events

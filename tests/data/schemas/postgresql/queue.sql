@@ -51,6 +51,10 @@ BEGIN
     RETURN new_id;
 END
 $$;
+-- An overload: the same name with other arguments.
+CREATE FUNCTION add_job(task text, run_at timestamptz) RETURNS bigint LANGUAGE sql AS $$
+    SELECT add_job(task, NULL, 'default', run_at, NULL)
+$$;
 CREATE FUNCTION backoff(attempts smallint) RETURNS interval LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN make_interval(secs => least(exp(attempts), 86400));
 CREATE PROCEDURE purge_done(older_than interval DEFAULT '7 days')
