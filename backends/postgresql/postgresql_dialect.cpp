@@ -312,7 +312,18 @@ Schema PostgresqlDialect::read_back(Session& session, const Schema& canonical) c
     };
     try {
         const std::string scratch = "strata_read_back_" + std::to_string(std::random_device{}());
-        session.execute("CREATE SCHEMA " + quote(scratch));
+        try {
+            session.execute("CREATE SCHEMA " + quote(scratch));
+        } catch (const DatabaseError& e) {
+            if (e.kind() != DatabaseErrorKind::permission)
+                throw;
+            throw DatabaseError(DatabaseErrorKind::permission,
+                                "comparing view, function, trigger and policy bodies with the models creates them in a "
+                                "scratch schema inside a transaction that is rolled back, and this role may not create "
+                                "a schema in the database: GRANT CREATE ON DATABASE to it, or run the command as a "
+                                "role that has it (" + std::string(e.what()) + ")",
+                                e.context());
+        }
         session.execute("SELECT set_config('search_path', " + render_literal(Value{quote(scratch) + ", "}) +
                         " || current_setting('search_path'), true)");
         for (const auto& statement : create_all(canonical))

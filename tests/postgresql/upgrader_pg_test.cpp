@@ -7,6 +7,7 @@
 #include "strata/errors.hpp"
 #include "strata/inspect.hpp"
 #include "strata/upgrader.hpp"
+#include "strata/url.hpp"
 
 #include <fstream>
 
@@ -249,4 +250,39 @@ TEST_F(PostgresqlUpgrader, ANumberingColumnChangesBetweenSerialIdentityAndNone)
     alter(id);
     EXPECT_FALSE(column().autoincrement);
     EXPECT_THROW(s.execute("INSERT INTO item (code) VALUES ('e')"), Error);  // id is NOT NULL with no default now
+}
+
+TEST_F(PostgresqlUpgrader, CheckWithoutTheRightToCreateASchemaSaysWhatToGrant)
+{
+    PgDatabase database(server_url_);
+    Schema models("app");
+    models.table("item").column<std::int64_t>("id").primary_key();
+    models.view("item_ids", "select id from item");
+    auto make = [&](const std::string& url) {
+        Upgrader up;
+        up.bind("app", connect(url), models).step(1, "items", [](Ops& o) {
+            o.create_table(table("item").column(col::bigint("id")).primary_key({"id"}));
+        });
+        return up;
+    };
+    auto owner = make(database.url());
+    (void)owner.run(RunOptions{});
+    auto& admin = owner.database("app").session();
+    const auto role = unique_name("reader");
+    admin.execute("CREATE ROLE \"" + role + "\" LOGIN PASSWORD 'pw'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"" +
+                  role + "\"");
+    auto url = Url::parse(database.url());
+    url.user = role;
+    url.password = "pw";
+    {
+        auto reader = make(url.unmasked());
+        try {
+            (void)reader.check("app", [&] { return connect(database.url()); });
+            ADD_FAILURE() << "a role that may not create a schema compared bodies";
+        } catch (const DatabaseError& e) {
+            EXPECT_EQ(e.kind(), DatabaseErrorKind::permission);
+            EXPECT_NE(std::string(e.what()).find("GRANT CREATE ON DATABASE"), std::string::npos) << e.what();
+        }
+    }
+    admin.execute("DROP OWNED BY \"" + role + "\"; DROP ROLE \"" + role + "\"");
 }
