@@ -16,16 +16,6 @@ using namespace strata::test;
 
 namespace {
 
-std::vector<std::string> corpus()
-{
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(data_file("schemas/postgresql")))
-        if (entry.path().extension() == ".sql" && entry.path().stem().extension() != ".edits")
-            names.push_back(entry.path().stem().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 CommandResult psql(const std::string& url, const std::vector<std::string>& args)
 {
     std::vector<std::string> all{"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url};
@@ -81,25 +71,6 @@ std::string left_in(const std::string& url, const std::string& schema)
     return left;
 }
 
-struct Edit {
-    std::string expect;  // a text the diff must show
-    std::string sql;
-};
-
-// "-- expect: TEXT" starts an edit; the SQL lines up to the next one are its statements.
-std::vector<Edit> edits_of(const std::string& name)
-{
-    std::vector<Edit> edits;
-    std::istringstream lines(read_file(data_file("schemas/postgresql/" + name + ".edits.sql")));
-    for (std::string line; std::getline(lines, line);) {
-        if (line.starts_with("-- expect: "))
-            edits.push_back({line.substr(11), {}});
-        else if (!edits.empty() && !line.starts_with("--"))
-            edits.back().sql += line + "\n";
-    }
-    return edits;
-}
-
 void write_file(const std::string& path, const std::string& text)
 {
     std::ofstream(path, std::ios::binary) << text;
@@ -147,24 +118,13 @@ TEST_P(PostgresqlCorpus, InspectRecreatesTheSchemaAndCheckNamesEveryEdit)
     };
     auto upgraded = strata({"upgrade"});
     ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
-    auto clean = strata({"check"});
-    EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
-    std::string before = clean.out;
-    for (const auto& edit : edits_of(name)) {
-        ASSERT_EQ(before.find(edit.expect), std::string::npos)
-            << "'" << edit.expect << "' is reported before the edit that should cause it:\n" << before;
-        auto changed = psql(managed.url(), {"-c", "SET search_path = " + schemas.back() + ";\n" + edit.sql});
-        ASSERT_EQ(changed.exit_code, 0) << edit.sql << changed.err;
-        auto after = strata({"check"});
-        EXPECT_EQ(after.exit_code, 3) << edit.sql << after.err;  // the schema has drifted
-        EXPECT_NE(after.out.find(edit.expect), std::string::npos)
-            << "the edit\n" << edit.sql << "is not reported as '" << edit.expect << "':\n" << after.out;
-        before = after.out;
-    }
+    expect_check_names_each_edit(corpus_edits("postgresql", name), strata, [&](const std::string& sql) {
+        return psql(managed.url(), {"-c", "SET search_path = " + schemas.back() + ";\n" + sql});
+    });
     auto dropped = strata({"clean-db", "--yes"});
     ASSERT_EQ(dropped.exit_code, 0) << dropped.err;
     EXPECT_EQ(left_in(managed.url(), schemas.back()), "") << "clean-db left these behind";
 }
 
-INSTANTIATE_TEST_SUITE_P(Schemas, PostgresqlCorpus, ::testing::ValuesIn(corpus()),
+INSTANTIATE_TEST_SUITE_P(Schemas, PostgresqlCorpus, ::testing::ValuesIn(corpus_names("postgresql")),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });

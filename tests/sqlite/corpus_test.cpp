@@ -16,16 +16,6 @@ using namespace strata::test;
 
 namespace {
 
-std::vector<std::string> corpus()
-{
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(data_file("schemas/sqlite")))
-        if (entry.path().extension() == ".sql" && entry.path().stem().extension() != ".edits")
-            names.push_back(entry.path().stem().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 CommandResult sqlite3(const std::string& path, const std::string& command)
 {
     return run_program("/usr/bin/sqlite3", {"-bail", path, command});
@@ -46,24 +36,6 @@ std::string sqlite_account(const std::string& path)
     auto out = std::regex_replace(r.out, std::regex(R"(datetime\('now'\))"), "CURRENT_TIMESTAMP");
     out = std::regex_replace(out, std::regex(R"(\|false\|)", std::regex::icase), "|0|");
     return std::regex_replace(out, std::regex(R"(\|true\|)", std::regex::icase), "|1|");
-}
-
-struct Edit {
-    std::string expect;
-    std::string sql;
-};
-
-std::vector<Edit> edits_of(const std::string& name)
-{
-    std::vector<Edit> edits;
-    std::istringstream lines(read_file(data_file("schemas/sqlite/" + name + ".edits.sql")));
-    for (std::string line; std::getline(lines, line);) {
-        if (line.starts_with("-- expect: "))
-            edits.push_back({line.substr(11), {}});
-        else if (!edits.empty() && !line.starts_with("--"))
-            edits.back().sql += line + "\n";
-    }
-    return edits;
 }
 
 }  // namespace
@@ -103,25 +75,13 @@ TEST_P(SqliteCorpus, InspectRecreatesTheSchemaAndCheckNamesEveryEdit)
     };
     auto upgraded = strata({"upgrade"});
     ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
-    auto clean = strata({"check"});
-    EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
-    std::string before = clean.out;
-    for (const auto& edit : edits_of(name)) {
-        ASSERT_EQ(before.find(edit.expect), std::string::npos)
-            << "'" << edit.expect << "' is reported before the edit that should cause it:\n" << before;
-        auto changed = sqlite3(managed, edit.sql);
-        ASSERT_EQ(changed.exit_code, 0) << edit.sql << changed.err;
-        auto after = strata({"check"});
-        EXPECT_EQ(after.exit_code, 3) << edit.sql << after.err;  // the schema has drifted
-        EXPECT_NE(after.out.find(edit.expect), std::string::npos)
-            << "the edit\n" << edit.sql << "is not reported as '" << edit.expect << "':\n" << after.out;
-        before = after.out;
-    }
+    expect_check_names_each_edit(corpus_edits("sqlite", name), strata,
+                                 [&](const std::string& sql) { return sqlite3(managed, sql); });
     auto dropped = strata({"clean-db", "--yes"});
     ASSERT_EQ(dropped.exit_code, 0) << dropped.err;
     auto left = sqlite3(managed, "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'");
     EXPECT_EQ(left.out, "") << "clean-db left these behind";
 }
 
-INSTANTIATE_TEST_SUITE_P(Schemas, SqliteCorpus, ::testing::ValuesIn(corpus()),
+INSTANTIATE_TEST_SUITE_P(Schemas, SqliteCorpus, ::testing::ValuesIn(corpus_names("sqlite")),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });

@@ -225,6 +225,49 @@ std::string lines(const std::vector<Difference>& differences)
     return out;
 }
 
+std::vector<std::string> corpus_names(const std::string& engine)
+{
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(data_file("schemas/" + engine)))
+        if (entry.path().extension() == ".sql" && entry.path().stem().extension() != ".edits")
+            names.push_back(entry.path().stem().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::vector<CorpusEdit> corpus_edits(const std::string& engine, const std::string& name)
+{
+    std::vector<CorpusEdit> edits;
+    std::istringstream text(read_file(data_file("schemas/" + engine + "/" + name + ".edits.sql")));
+    for (std::string line; std::getline(text, line);) {
+        if (line.starts_with("-- expect: "))
+            edits.push_back({line.substr(11), {}});
+        else if (!edits.empty() && !line.starts_with("--"))
+            edits.back().sql += line + "\n";
+    }
+    return edits;
+}
+
+void expect_check_names_each_edit(const std::vector<CorpusEdit>& edits,
+                                  const std::function<CommandResult(std::vector<std::string>)>& strata,
+                                  const std::function<CommandResult(const std::string& sql)>& apply)
+{
+    auto clean = strata({"check"});
+    EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+    std::string before = clean.out;
+    for (const auto& edit : edits) {
+        ASSERT_EQ(before.find(edit.expect), std::string::npos)
+            << "'" << edit.expect << "' is reported before the edit that should cause it:\n" << before;
+        auto changed = apply(edit.sql);
+        ASSERT_EQ(changed.exit_code, 0) << edit.sql << changed.err;
+        auto after = strata({"check"});
+        EXPECT_EQ(after.exit_code, 3) << edit.sql << after.err;  // the schema has drifted
+        EXPECT_NE(after.out.find(edit.expect), std::string::npos)
+            << "the edit\n" << edit.sql << "is not reported as '" << edit.expect << "':\n" << after.out;
+        before = after.out;
+    }
+}
+
 }  // namespace strata::test
 
 #include <thread>

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -112,6 +113,21 @@ std::vector<Difference> create_and_compare(Database& db, const Schema& model);
 void execute_script(Database& db, const std::string& sql);
 // Differences as lines, for failure messages.
 std::string lines(const std::vector<Difference>& differences);
+
+// The corpus of schemas other people wrote (tests/data/schemas/<engine>/*.sql).
+std::vector<std::string> corpus_names(const std::string& engine);
+// One edit of <name>.edits.sql: "-- expect: TEXT" starts it, the SQL lines up
+// to the next one are its statements.
+struct CorpusEdit {
+    std::string expect;  // a text `check` must show once the edit is made
+    std::string sql;
+};
+std::vector<CorpusEdit> corpus_edits(const std::string& engine, const std::string& name);
+// Makes each edit with `apply` and runs `strata check`: each must make it exit 3
+// naming the edit's text, which it did not name before the edit.
+void expect_check_names_each_edit(const std::vector<CorpusEdit>& edits,
+                                  const std::function<CommandResult(std::vector<std::string>)>& strata,
+                                  const std::function<CommandResult(const std::string& sql)>& apply);
 
 }  // namespace strata::test
 
