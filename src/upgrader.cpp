@@ -646,7 +646,7 @@ void validate_steps(const Bind& b, std::vector<std::string>& problems)
 
 }  // namespace
 
-struct Upgrader::Impl {
+struct detail::UpgraderImpl {
     std::vector<Bind> binds;
 
     Bind& find(const std::string& name)
@@ -663,7 +663,7 @@ struct Upgrader::Impl {
 
 Step& BindBuilder::last()
 {
-    auto& steps = upgrader_->impl_->binds.at(bind_).steps;
+    auto& steps = impl_->binds.at(bind_).steps;
     if (steps.empty())
         throw Error(ErrorCode::usage, "declare a step before its modifiers (on_fresh, down, ...)");
     return steps.back();
@@ -677,13 +677,13 @@ BindBuilder& BindBuilder::step(long long version, std::string description, const
     s.version = version;
     s.description = std::move(description);
     s.ops = std::move(ops).ops();
-    upgrader_->impl_->binds.at(bind_).steps.push_back(std::move(s));
+    impl_->binds.at(bind_).steps.push_back(std::move(s));
     return *this;
 }
 
 BindBuilder& BindBuilder::add(Step step)
 {
-    upgrader_->impl_->binds.at(bind_).steps.push_back(std::move(step));
+    impl_->binds.at(bind_).steps.push_back(std::move(step));
     return *this;
 }
 
@@ -720,7 +720,7 @@ BindBuilder& BindBuilder::no_transaction()
 
 BindBuilder& BindBuilder::without_models()
 {
-    upgrader_->impl_->binds.at(bind_).without_models = true;
+    impl_->binds.at(bind_).without_models = true;
     return *this;
 }
 
@@ -736,7 +736,7 @@ BindBuilder Upgrader::bind(std::string name, Database database, Schema models)
             throw ConfigError("bind '" + name + "' is declared twice");
     models.set_bind(name);
     impl_->binds.push_back(Bind{std::move(name), std::move(database), std::move(models), {}});
-    return BindBuilder(*this, impl_->binds.size() - 1);
+    return BindBuilder(*impl_, impl_->binds.size() - 1);
 }
 
 void Upgrader::validate() const

@@ -192,6 +192,10 @@ struct VerifyReport {
 class Upgrader;
 
 // Declares one bind's steps; every modifier applies to the step declared last.
+namespace detail {
+struct UpgraderImpl;
+}
+
 class BindBuilder {
 public:
     BindBuilder& step(long long version, std::string description, const std::function<void(Ops&)>& build);
@@ -207,9 +211,11 @@ public:
 
 private:
     friend class Upgrader;
-    BindBuilder(Upgrader& upgrader, std::size_t bind) : upgrader_(&upgrader), bind_(bind) {}
+    BindBuilder(detail::UpgraderImpl& impl, std::size_t bind) : impl_(&impl), bind_(bind) {}
     Step& last();
-    Upgrader* upgrader_;
+    // The upgrader's state, which stays where it is when the Upgrader is moved
+    // (`return up;`): a builder kept from before the move still works.
+    detail::UpgraderImpl* impl_;
     std::size_t bind_;
 };
 
@@ -270,7 +276,7 @@ public:
     [[nodiscard]] long long head(const std::string& bind) const;
     [[nodiscard]] bool has_models(const std::string& bind) const;
 
-    struct Impl;
+    using Impl = detail::UpgraderImpl;
 
 private:
     friend class BindBuilder;

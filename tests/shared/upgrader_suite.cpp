@@ -383,6 +383,18 @@ TEST_P(UpgraderSuite, EditedBodiesAreDriftButTheirSpellingIsNot)
     }
 }
 
+TEST_P(UpgraderSuite, ABindBuilderOutlivesAMoveOfItsUpgrader)
+{
+    auto url = new_url();
+    Upgrader first;
+    auto b = first.bind("app", connect(url), Schema("app"));
+    b.without_models();
+    Upgrader up = std::move(first);  // as `return up;` does in a make_upgrader()
+    b.step(1, "notes", [](Ops& o) { o.create_table(table("note").column(col::bigint("id")).primary_key({"id"})); });
+    EXPECT_EQ(up.run(quiet()).binds.at(0).to, 1);
+    EXPECT_NE(connect(url).inspect().find_table("note"), nullptr);
+}
+
 TEST_P(UpgraderSuite, BindsAreIndependent)
 {
     auto app = new_url();
