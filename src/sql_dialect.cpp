@@ -328,7 +328,6 @@ std::vector<Statement> SqlDialect::on(const RenameColumn& op, const Schema&) con
 std::vector<Statement> SqlDialect::on(const CreateIndex& op, const Schema&) const
 {
     auto out = one(create_index_sql(op.table, op.index, op.concurrently));
-    out.back().needs_no_transaction = op.concurrently && capabilities().concurrent_indexes;
     if (!op.index.comment.empty() && capabilities().comments)
         out.push_back(Statement::plain("COMMENT ON INDEX " + quote(op.index.name) + " IS " + single_quoted(op.index.comment)));
     return out;
@@ -337,9 +336,7 @@ std::vector<Statement> SqlDialect::on(const CreateIndex& op, const Schema&) cons
 std::vector<Statement> SqlDialect::on(const DropIndex& op, const Schema&) const
 {
     bool concurrently = op.concurrently && capabilities().concurrent_indexes;
-    auto out = one(std::string("DROP INDEX ") + (concurrently ? "CONCURRENTLY " : "") + quote(op.name));
-    out.back().needs_no_transaction = concurrently;
-    return out;
+    return one(std::string("DROP INDEX ") + (concurrently ? "CONCURRENTLY " : "") + quote(op.name));
 }
 
 std::vector<Statement> SqlDialect::on(const AddForeignKey& op, const Schema&) const
@@ -525,10 +522,7 @@ std::vector<Statement> SqlDialect::on(const ExecuteSql& op, const Schema&) const
         text = trim(text.substr(0, text.size() - 1));
     if (text.empty())
         return {};
-    auto out = one(std::string(text));
-    // A one-statement text that cannot run in a transaction (CONCURRENTLY, VACUUM ...).
-    out.back().needs_no_transaction = false;
-    return out;
+    return one(std::string(text));
 }
 
 std::vector<Statement> SqlDialect::on(const RunCode&, const Schema&) const

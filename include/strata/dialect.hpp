@@ -47,7 +47,6 @@ struct Statement {
     Phase phase = Phase::transaction;
     bool expect_no_rows = false;
     std::string guard_message;       // the error when a guard returns rows
-    bool needs_no_transaction = false;  // e.g. CREATE INDEX CONCURRENTLY
     std::string comment;             // printed above the statement in offline SQL
 
     static Statement plain(std::string sql) { return Statement{std::move(sql)}; }
