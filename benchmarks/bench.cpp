@@ -60,26 +60,6 @@ Pair measure(int runs, const std::function<void()>& baseline, const std::functio
     return {ours[ours.size() / 2], theirs[theirs.size() / 2]};
 }
 
-PgScratchDatabase::PgScratchDatabase(const std::string& server_url, const std::string& prefix)
-    : server_url_(server_url), name_(prefix + "_" + std::to_string(getpid()))
-{
-    auto admin = connect(server_url_);
-    admin.session().execute("DROP DATABASE IF EXISTS \"" + name_ + "\"");
-    admin.session().execute("CREATE DATABASE \"" + name_ + "\"");
-    auto u = Url::parse(server_url_);
-    u.database = name_;
-    url_ = u.unmasked();
-}
-
-PgScratchDatabase::~PgScratchDatabase()
-{
-    try {
-        auto admin = connect(server_url_);
-        admin.session().execute("DROP DATABASE IF EXISTS \"" + name_ + "\" WITH (FORCE)");
-    } catch (...) {
-    }
-}
-
 std::string pg_program(const std::string& name)
 {
     std::vector<std::filesystem::path> candidates;

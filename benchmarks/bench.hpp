@@ -2,6 +2,7 @@
 #pragma once
 
 #include "strata/schema.hpp"
+#include "strata/scratch.hpp"
 
 #include <chrono>
 #include <functional>
@@ -72,19 +73,6 @@ std::string growth_chart(const Report& report);
 // n tables of 10 columns, 3 indexes and a foreign key each.
 Schema wide_schema(int n, const std::string& name = "bench");
 
-// A throwaway PostgreSQL database on the server of options.pg_url.
-class PgScratchDatabase {
-public:
-    PgScratchDatabase(const std::string& server_url, const std::string& prefix);
-    ~PgScratchDatabase();
-    PgScratchDatabase(const PgScratchDatabase&) = delete;
-    PgScratchDatabase& operator=(const PgScratchDatabase&) = delete;
-    [[nodiscard]] const std::string& url() const { return url_; }
-    [[nodiscard]] const std::string& name() const { return name_; }
-
-private:
-    std::string server_url_, name_, url_;
-};
 
 // The path of a PostgreSQL client program (pg_dump), preferring the version's own binary.
 std::string pg_program(const std::string& name);

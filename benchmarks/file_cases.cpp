@@ -126,7 +126,7 @@ void file_cases(const Options& o, Report& report)
 
     if (o.pg_url.empty())
         return;
-    PgScratchDatabase db(o.pg_url, "strata_bench_files");
+    ScratchDatabase db(o.pg_url, "strata_bench_files");
     const std::string psql = pg_program("psql");
     const std::string conninfo = Url::parse(db.url()).unmasked();
     Target pg{db.url(), "postgresql",

@@ -170,8 +170,8 @@ void introspection_cases(const Options& o, Report& report)
     }
     if (o.pg_url.empty() || !(want_introspect || want_diff))
         return;
-    PgScratchDatabase a(o.pg_url, "strata_bench_a");
-    PgScratchDatabase b(o.pg_url, "strata_bench_b");
+    ScratchDatabase a(o.pg_url, "strata_bench_a");
+    ScratchDatabase b(o.pg_url, "strata_bench_b");
     create(a.url(), n);
     if (want_introspect) {
         auto m = measure(o.runs(), [&] { read_pg_catalogs(a.url()); }, [&] {

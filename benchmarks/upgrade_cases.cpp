@@ -119,7 +119,7 @@ Pair measure_chain(const std::string& url, int steps, int runs, bool atomic)
     RunOptions options;
     options.replay = true;
     options.atomic = atomic;
-    options.sqlite_backups = 0;
+    options.snapshots = 0;
     auto m = measure(runs, [&] { run_statements(url, script); },
                      [&] {
                          auto up = chain_upgrader(connect(url), steps);
@@ -316,7 +316,7 @@ void rebuild_case(const Options& o, Report& report)
                      [&] {
                          auto up = items_upgrader(connect(url));
                          RunOptions options;
-                         options.sqlite_backups = 0;
+                         options.snapshots = 0;
                          if (up.run(options).binds.at(0).to != 2)
                              throw std::runtime_error("rebuild1m: not at version 2");
                      },
@@ -328,11 +328,11 @@ void rebuild_case(const Options& o, Report& report)
 
     // The snapshot strata takes before an upgrade (SQLite's backup API, right in
     // every journal mode), against copying the file and syncing it to disk.
-    const std::string snapshot = o.work_dir + "/items.bak";
+    const std::string snapshot = master + ".v1.bak";
     auto b = measure(runs, [&] { durable_copy(master, snapshot); },
                      [&] {
                          auto db = connect("sqlite:///" + master);
-                         if (!db.dialect().snapshot(db.session(), snapshot))
+                         if (db.dialect().keep_snapshot(db.session(), 1, 1) != snapshot)
                              throw std::runtime_error("backup1m: no snapshot");
                      },
                      [&] { fs::remove(snapshot); });
@@ -354,8 +354,8 @@ void upgrade_cases(const Options& o, Report& report)
     }
     if (o.pg_url.empty())
         return;
-    PgScratchDatabase app(o.pg_url, "strata_bench_app");
-    PgScratchDatabase log(o.pg_url, "strata_bench_log");
+    ScratchDatabase app(o.pg_url, "strata_bench_app");
+    ScratchDatabase log(o.pg_url, "strata_bench_log");
     chain_cases(o, app.url(), report);
     if (!o.series_pass) {
         fresh_case(o, app.url(), report);

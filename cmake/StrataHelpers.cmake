@@ -98,4 +98,8 @@ function(strata_install_package)
                 ${PROJECT_BINARY_DIR}/strataConfigVersion.cmake
                 ${PROJECT_SOURCE_DIR}/cmake/FindSOCI.cmake
           DESTINATION ${config_dir})
+  foreach(name IN LISTS backends)
+    install(FILES ${PROJECT_SOURCE_DIR}/backends/${name}/dependencies.cmake
+            DESTINATION ${config_dir}/backends RENAME ${name}.cmake)
+  endforeach()
 endfunction()

@@ -1,6 +1,9 @@
-// URL dispatch over the backends built into this strata (umbrella target).
+// The backends built into this strata (umbrella target): URL parsing and
+// connecting go to the backend that serves the URL's scheme.
 #include "strata/database.hpp"
 #include "strata/errors.hpp"
+#include "text.hpp"
+#include "url_parts.hpp"
 
 namespace strata {
 
@@ -23,15 +26,71 @@ const Dialect* find_dialect(std::string_view name)
 
 namespace {
 
-const Dialect& dialect_for(const Url& url)
+const Dialect* backend_for_scheme(std::string_view scheme)
 {
     for (const auto* d : dialects())
-        if (d->accepts(url))
-            return *d;
-    throw ConfigError("no backend for '" + url.scheme + "' URLs is built into this strata");
+        for (auto s : d->url_schemes())
+            if (s == scheme)
+                return d;
+    return nullptr;
+}
+
+std::string forms_of_every_backend()
+{
+    std::string out;
+    for (const auto* d : dialects())
+        out += (out.empty() ? "" : ", ") + std::string(d->url_forms());
+    return out;
+}
+
+std::string backends_built_in()
+{
+    std::string out;
+    for (const auto* d : dialects())
+        out += (out.empty() ? "" : ", ") + std::string(d->name());
+    return "this strata has backends for " + out;
+}
+
+// "postgresql+psycopg2://..." is served by the postgresql backend (SQLAlchemy's driver suffix).
+std::string scheme_of(const std::string& text, std::size_t colon)
+{
+    std::string scheme = detail::lower(text.substr(0, colon));
+    if (auto plus = scheme.find('+'); plus != std::string::npos)
+        scheme.resize(plus);
+    return scheme;
+}
+
+const Dialect& dialect_for(const Url& url)
+{
+    if (const auto* d = find_dialect(url.scheme))
+        return *d;
+    throw ConfigError("no backend for '" + url.scheme + "' URLs: " + backends_built_in());
 }
 
 }  // namespace
+
+Url Url::parse(std::string_view input)
+{
+    std::string text(detail::trim(input));
+    auto colon = text.find(':');
+    if (colon == std::string::npos || colon == 0)
+        detail::bad_url(text, "no scheme", forms_of_every_backend());
+    const auto scheme = scheme_of(text, colon);
+    const Dialect* backend = backend_for_scheme(scheme);
+    if (!backend)
+        detail::bad_url(text, "unknown scheme '" + scheme + "': " + backends_built_in(), forms_of_every_backend());
+    std::string rest = text.substr(colon + 1);
+    std::string query;
+    if (auto q = rest.find('?'); q != std::string::npos) {
+        query = rest.substr(q + 1);
+        rest.resize(q);
+    }
+    Url url;
+    url.scheme = std::string(backend->name());
+    detail::parse_url_query(query, url, text, backend->url_forms());
+    backend->complete_url(url, rest, text);
+    return url;
+}
 
 Database connect(std::string_view text, const ConnectOptions& options)
 {

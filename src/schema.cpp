@@ -205,7 +205,6 @@ Schema& Schema::extension(std::string name)
     SqlObject o;
     o.kind = ObjectKind::extension;
     o.name = std::move(name);
-    o.definition["postgresql"] = "";
     return object(std::move(o));
 }
 

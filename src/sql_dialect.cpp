@@ -18,9 +18,14 @@ std::vector<Statement> Dialect::prepare_fresh(const Url&) const
     return {};
 }
 
-bool Dialect::snapshot(Session&, const std::string&) const
+std::string Dialect::keep_snapshot(Session&, long long, int) const
 {
-    return false;
+    return {};
+}
+
+std::vector<std::pair<std::string, std::string>> Dialect::client_environment(const Url&) const
+{
+    return {};
 }
 
 bool Dialect::renders_from_state(const Op&) const
@@ -426,7 +431,7 @@ std::vector<Statement> SqlDialect::on(const CreateObject& op, const Schema&) con
         return one("CREATE TYPE " + quote(o.name) + " AS ENUM (" + join(labels, ", ") + ")");
     }
     case ObjectKind::extension:
-        if (!o.definition_for(name()))
+        if (!capabilities().extensions)
             return {};
         return one("CREATE EXTENSION IF NOT EXISTS " + quote(o.name));
     case ObjectKind::view:
@@ -498,10 +503,12 @@ std::string SqlDialect::object_reference(const SqlObject& o) const
 std::vector<Statement> SqlDialect::on(const DropObject& op, const Schema& before) const
 {
     const SqlObject* known = op.definition ? &*op.definition : before.find_object(op.kind, op.name);
-    if (known && op.kind != ObjectKind::enum_type && !known->definition_for(name()))
-        return {};  // never created on this dialect
     if (op.kind == ObjectKind::enum_type && !capabilities().native_enums)
         return {};
+    if (op.kind == ObjectKind::extension && !capabilities().extensions)
+        return {};
+    if (known && op.kind != ObjectKind::enum_type && op.kind != ObjectKind::extension && !known->definition_for(name()))
+        return {};  // never created on this dialect
     if (op.kind == ObjectKind::trigger)
         return one("DROP TRIGGER " + quote(op.name));  // SQLite names no table
     SqlObject o = known ? *known : SqlObject{};
@@ -661,19 +668,14 @@ std::vector<Statement> SqlDialect::create_all(const Schema& schema) const
     return out;
 }
 
+// Foreign keys are dropped first where the engine can drop them; elsewhere the
+// backend turns their checking off around these statements.
 std::vector<Statement> SqlDialect::drop_all(const Schema& live) const
 {
     std::vector<Statement> out;
     auto append = [&out](std::vector<Statement> more) {
         out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     };
-    if (!capabilities().alter_constraints) {
-        // Without ALTER TABLE ... DROP CONSTRAINT (SQLite), foreign keys are off instead,
-        // outside the transaction where the pragma takes effect.
-        Statement off = Statement::plain("PRAGMA foreign_keys = OFF");
-        off.phase = Statement::Phase::before_transaction;
-        out.push_back(off);
-    }
     // The reverse of creation: what reads a table first, types last.
     const auto order = object_order(live);
     for (auto it = order.after_tables.rbegin(); it != order.after_tables.rend(); ++it)
@@ -691,11 +693,6 @@ std::vector<Statement> SqlDialect::drop_all(const Schema& live) const
         out.push_back(Statement::plain("DROP TABLE IF EXISTS " + quote(own)));
     for (auto it = order.before_tables.rbegin(); it != order.before_tables.rend(); ++it)
         append(on(DropObject{(*it)->kind, (*it)->name, **it}, live));
-    if (!capabilities().alter_constraints) {
-        Statement on_again = Statement::plain("PRAGMA foreign_keys = ON");
-        on_again.phase = Statement::Phase::after_transaction;
-        out.push_back(on_again);
-    }
     return out;
 }
 
@@ -782,9 +779,15 @@ void SqlDialect::canonicalize_objects(Schema& schema) const
     std::erase_if(schema.objects, [&](const SqlObject& o) {
         if (o.kind == ObjectKind::enum_type)
             return !caps.native_enums;
+        if (o.kind == ObjectKind::extension)
+            return !caps.extensions;
         return o.definition_for(n) == nullptr;
     });
     for (auto& o : schema.objects) {
+        if (o.kind == ObjectKind::extension) {  // read back with an empty body
+            o.definition = {{std::string(n), ""}};
+            continue;
+        }
         // Keep only this dialect's text, under its own name.
         if (const auto* sql = o.definition_for(n)) {
             std::string text(trim(*sql));

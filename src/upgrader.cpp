@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <optional>
 #include <set>
 #include <sys/wait.h>
 
@@ -300,30 +301,43 @@ BindReport Runner::fresh_setup()
 
 void Runner::take_backup(long long version, BindReport& report)
 {
-    const auto& url = s_.url();
-    // Version 0 is an empty bind: nothing to keep.
-    if (o_.sqlite_backups <= 0 || version == 0 || url.memory || url.path.empty())
+    if (version == 0)  // an empty bind: nothing to keep
         return;
-    const std::string path = url.path + ".v" + std::to_string(version) + ".bak";
-    if (!d_.snapshot(s_, path))
-        return;
-    report.backup = path;
-    detail::logger().info("{}: snapshot of version {} in {}", b_.name, version, path);
-    // Keep the newest K snapshots of this file.
-    namespace fs = std::filesystem;
-    const fs::path file(url.path);
-    const std::string prefix = file.filename().string() + ".v";
-    std::vector<std::pair<fs::file_time_type, fs::path>> snapshots;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(file.parent_path().empty() ? fs::path(".") : file.parent_path(), ec)) {
-        auto name = entry.path().filename().string();
-        if (name.starts_with(prefix) && name.ends_with(".bak"))
-            snapshots.emplace_back(entry.last_write_time(ec), entry.path());
-    }
-    std::sort(snapshots.begin(), snapshots.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (std::size_t i = static_cast<std::size_t>(o_.sqlite_backups); i < snapshots.size(); ++i)
-        fs::remove(snapshots[i].second, ec);
+    report.backup = d_.keep_snapshot(s_, version, o_.snapshots);
+    if (!report.backup.empty())
+        detail::logger().info("{}: snapshot of version {} in {}", b_.name, version, report.backup);
 }
+
+namespace {
+
+// Sets variables for one command and puts back what was there before.
+class ScopedEnvironment {
+public:
+    explicit ScopedEnvironment(const std::vector<std::pair<std::string, std::string>>& vars)
+    {
+        for (const auto& [name, value] : vars) {
+            const char* old = std::getenv(name.c_str());
+            saved_.push_back({name, old ? std::optional<std::string>(old) : std::nullopt});
+            setenv(name.c_str(), value.c_str(), 1);
+        }
+    }
+    ~ScopedEnvironment()
+    {
+        for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+            if (it->second)
+                setenv(it->first.c_str(), it->second->c_str(), 1);
+            else
+                unsetenv(it->first.c_str());
+        }
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+}  // namespace
 
 void Runner::run_pre_upgrade_command(long long from, long long to)
 {
@@ -331,14 +345,16 @@ void Runner::run_pre_upgrade_command(long long from, long long to)
         return;
     // The command reads where and what from its environment (no password on a command line).
     const auto& url = s_.url();
-    setenv("STRATA_BIND", b_.name.c_str(), 1);
-    setenv("STRATA_DATABASE_URL", url.unmasked().c_str(), 1);
-    setenv("STRATA_FROM_VERSION", std::to_string(from).c_str(), 1);
-    setenv("STRATA_TO_VERSION", std::to_string(to).c_str(), 1);
-    if (!url.password.empty())
-        setenv("PGPASSWORD", url.password.c_str(), 1);
-    int status = std::system(o_.pre_upgrade_command.c_str());
-    unsetenv("PGPASSWORD");
+    auto vars = d_.client_environment(url);
+    vars.insert(vars.end(), {{"STRATA_BIND", b_.name},
+                             {"STRATA_DATABASE_URL", url.unmasked()},
+                             {"STRATA_FROM_VERSION", std::to_string(from)},
+                             {"STRATA_TO_VERSION", std::to_string(to)}});
+    int status = 0;
+    {
+        ScopedEnvironment env(vars);
+        status = std::system(o_.pre_upgrade_command.c_str());
+    }
     if (status != 0)
         throw Error(ErrorCode::database_error,
                     "the pre-upgrade command of bind '" + b_.name + "' failed (status " + std::to_string(status) +

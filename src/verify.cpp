@@ -115,7 +115,7 @@ VerifyReport Upgrader::verify(const std::string& bind, const std::function<Datab
         return u;
     };
     RunOptions quiet = options;
-    quiet.sqlite_backups = 0;
+    quiet.snapshots = 0;
     quiet.pre_upgrade_command.clear();
     quiet.only.clear();
 
@@ -208,7 +208,7 @@ std::vector<Difference> Upgrader::check(const std::string& bind, const std::func
     RunOptions options;
     options.replay = true;
     options.target = current.current;
-    options.sqlite_backups = 0;
+    options.snapshots = 0;
     (void)replay.run(bind, options);
     return compare(live, replay.database(bind).inspect());
 }

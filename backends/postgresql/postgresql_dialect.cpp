@@ -18,18 +18,11 @@ const Capabilities& PostgresqlDialect::capabilities() const noexcept
 {
     static const Capabilities caps = [] {
         Capabilities c;
-        c.transactional_ddl = true;
-        c.alter_column = true;
-        c.drop_column = true;
         c.alter_constraints = true;
-        c.partial_indexes = true;
-        c.expression_indexes = true;
-        c.descending_indexes = true;
         c.comments = true;
         c.native_enums = true;
+        c.extensions = true;
         c.concurrent_indexes = true;
-        c.advisory_locks = true;
-        c.schemas = true;
         c.index_methods = true;
         c.table_features = true;
         c.preserves_object_sql = false;  // views and functions come back re-rendered
@@ -38,11 +31,6 @@ const Capabilities& PostgresqlDialect::capabilities() const noexcept
         return c;
     }();
     return caps;
-}
-
-bool PostgresqlDialect::accepts(const Url& url) const
-{
-    return url.scheme == "postgresql";
 }
 
 std::string PostgresqlDialect::render_type(const Type& t) const

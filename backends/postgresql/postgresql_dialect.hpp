@@ -11,7 +11,12 @@ class PostgresqlDialect final : public detail::SqlDialect {
 public:
     [[nodiscard]] std::string_view name() const noexcept override { return "postgresql"; }
     [[nodiscard]] const Capabilities& capabilities() const noexcept override;
-    [[nodiscard]] bool accepts(const Url& url) const override;
+    [[nodiscard]] std::span<const std::string_view> url_schemes() const noexcept override;
+    [[nodiscard]] std::string_view url_forms() const noexcept override;
+    void complete_url(Url& url, std::string_view rest, const std::string& text) const override;
+    [[nodiscard]] Url create_scratch(const Url& like, const std::string& name) const override;
+    void drop_scratch(const Url& like, const Url& scratch) const noexcept override;
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> client_environment(const Url& url) const override;
     [[nodiscard]] std::unique_ptr<Session> open(const Url& url, const ConnectOptions& options) const override;
 
     [[nodiscard]] std::string render_type(const Type& type) const override;

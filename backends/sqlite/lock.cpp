@@ -51,48 +51,6 @@ IndexState SqliteDialect::index_state(Session& session, std::string_view index) 
                : IndexState::valid;
 }
 
-bool SqliteDialect::snapshot(Session& session, const std::string& path) const
-{
-    // Taken inside the first step's write transaction, before it writes: other
-    // writers are excluded, so a second, read-only connection sees exactly the
-    // committed version (the backup API refuses to read through a connection that
-    // is writing). The API copies a consistent image page by page, into a
-    // temporary name renamed at the end.
-    const auto& url = session.url();
-    if (url.memory || url.path.empty())
-        return false;
-    sqlite3* source = nullptr;
-    if (sqlite3_open_v2(url.path.c_str(), &source, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        std::string why = source ? sqlite3_errmsg(source) : "out of memory";
-        sqlite3_close(source);
-        throw DatabaseError(DatabaseErrorKind::other, "cannot read '" + url.path + "' for its backup: " + why);
-    }
-    std::unique_ptr<sqlite3, int (*)(sqlite3*)> source_guard(source, sqlite3_close);
-    const std::string temp = path + ".partial";
-    std::error_code ec;
-    std::filesystem::remove(temp, ec);
-    sqlite3* target = nullptr;
-    if (sqlite3_open(temp.c_str(), &target) != SQLITE_OK) {
-        std::string why = target ? sqlite3_errmsg(target) : "out of memory";
-        sqlite3_close(target);
-        throw DatabaseError(DatabaseErrorKind::permission, "cannot write the backup '" + temp + "': " + why);
-    }
-    // The partial file is worthless until renamed: no rollback journal for it.
-    sqlite3_exec(target, "PRAGMA journal_mode = OFF", nullptr, nullptr, nullptr);
-    sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
-    int rc = backup ? sqlite3_backup_step(backup, -1) : sqlite3_errcode(target);
-    if (backup)
-        sqlite3_backup_finish(backup);
-    std::string why = rc == SQLITE_DONE ? "" : sqlite3_errmsg(target);
-    sqlite3_close(target);
-    if (rc != SQLITE_DONE) {
-        std::filesystem::remove(temp, ec);
-        throw DatabaseError(DatabaseErrorKind::other, "the backup to '" + path + "' failed: " + why);
-    }
-    std::filesystem::rename(temp, path);
-    return true;
-}
-
 std::string SqliteDialect::epoch_seconds_sql() const
 {
     return "((julianday('now') - 2440587.5) * 86400.0)";

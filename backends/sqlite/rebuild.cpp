@@ -173,6 +173,20 @@ bool SqliteDialect::renders_from_state(const Op& op) const
            std::holds_alternative<AddCheck>(op) || std::holds_alternative<DropCheck>(op);
 }
 
+// Without ALTER TABLE ... DROP CONSTRAINT, clean-db drops the tables with foreign
+// keys off, outside the transaction where the pragma takes effect.
+std::vector<Statement> SqliteDialect::drop_all(const Schema& live) const
+{
+    auto out = SqlDialect::drop_all(live);
+    Statement off = Statement::plain("PRAGMA foreign_keys = OFF");
+    off.phase = Statement::Phase::before_transaction;
+    Statement on = Statement::plain("PRAGMA foreign_keys = ON");
+    on.phase = Statement::Phase::after_transaction;
+    out.insert(out.begin(), off);
+    out.push_back(on);
+    return out;
+}
+
 TransactionFrame SqliteDialect::frame(std::span<const Op> ops) const
 {
     TransactionFrame f;

@@ -16,18 +16,10 @@ const Capabilities& SqliteDialect::capabilities() const noexcept
 {
     static const Capabilities caps = [] {
         Capabilities c;
-        c.transactional_ddl = true;
-        c.alter_column = false;
-        c.drop_column = true;  // 3.35+, when nothing depends on the column
         c.alter_constraints = false;
-        c.partial_indexes = true;
-        c.expression_indexes = true;
-        c.descending_indexes = true;
         c.comments = false;
         c.native_enums = false;
         c.concurrent_indexes = false;
-        c.advisory_locks = false;
-        c.schemas = false;
         c.index_methods = false;
         c.preserves_object_sql = true;
         c.rowid_tables = true;
@@ -37,11 +29,6 @@ const Capabilities& SqliteDialect::capabilities() const noexcept
         return c;
     }();
     return caps;
-}
-
-bool SqliteDialect::accepts(const Url& url) const
-{
-    return url.scheme == "sqlite";
 }
 
 std::string SqliteDialect::render_type(const Type& t) const

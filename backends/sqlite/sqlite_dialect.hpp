@@ -11,7 +11,11 @@ class SqliteDialect final : public detail::SqlDialect {
 public:
     [[nodiscard]] std::string_view name() const noexcept override { return "sqlite"; }
     [[nodiscard]] const Capabilities& capabilities() const noexcept override;
-    [[nodiscard]] bool accepts(const Url& url) const override;
+    [[nodiscard]] std::span<const std::string_view> url_schemes() const noexcept override;
+    [[nodiscard]] std::string_view url_forms() const noexcept override;
+    void complete_url(Url& url, std::string_view rest, const std::string& text) const override;
+    [[nodiscard]] Url create_scratch(const Url& like, const std::string& name) const override;
+    void drop_scratch(const Url& like, const Url& scratch) const noexcept override;
     [[nodiscard]] std::unique_ptr<Session> open(const Url& url, const ConnectOptions& options) const override;
 
     [[nodiscard]] std::string render_type(const Type& type) const override;
@@ -33,9 +37,13 @@ public:
     [[nodiscard]] std::string epoch_seconds_sql() const override;
     [[nodiscard]] bool renders_from_state(const Op& op) const override;
     [[nodiscard]] TransactionFrame frame(std::span<const Op> ops) const override;
+    [[nodiscard]] std::vector<Statement> drop_all(const Schema& live) const override;
     [[nodiscard]] std::unique_ptr<MigrationLock> outside_transaction_lock(Session& session,
                                                                           std::chrono::seconds timeout) const override;
-    bool snapshot(Session& session, const std::string& path) const override;
+    [[nodiscard]] std::string keep_snapshot(Session& session, long long version, int keep) const override;
+    // A consistent copy of the session's file at `path` (the backup API); false for
+    // an in-memory database.
+    bool snapshot(Session& session, const std::string& path) const;
 
     // Why an op cannot run in place and needs a table rebuild; empty when it can.
     [[nodiscard]] std::string rebuild_reason(const Op& op, const Schema& before) const;

@@ -30,13 +30,13 @@ enum ExitCode : int {
 // What a config file (--config FILE, JSON) holds, or an application's defaults:
 // { "default_env": "lite",
 //   "environments": { "lite": { "binds": { "app": "sqlite:app.db" } } },
-//   "options": { "lock_timeout_s": 60, "sqlite_backups": 3, "strict_checksums": false,
+//   "options": { "lock_timeout_s": 60, "snapshots": 3, "strict_checksums": false,
 //                "pre_upgrade_command": "pg_dump ..." } }
 struct Config {
     std::string default_env;
     std::map<std::string, std::map<std::string, std::string>> environments;  // env -> bind -> URL
     std::optional<long long> lock_timeout_s;
-    std::optional<int> sqlite_backups;
+    std::optional<int> snapshots;
     std::optional<bool> strict_checksums;
     std::string pre_upgrade_command;
 

@@ -18,18 +18,11 @@ struct Url;
 
 // What the engine can do; the core branches on these, never on a dialect's name.
 struct Capabilities {
-    bool transactional_ddl = true;
-    bool alter_column = true;        // type, nullability and default in place
-    bool drop_column = true;         // without rebuilding the table
     bool alter_constraints = true;   // ALTER TABLE ADD/DROP CONSTRAINT
-    bool partial_indexes = true;
-    bool expression_indexes = true;
-    bool descending_indexes = true;
     bool comments = true;
     bool native_enums = true;
+    bool extensions = false;         // CREATE EXTENSION (an extension object is left out elsewhere)
     bool concurrent_indexes = false;
-    bool advisory_locks = false;
-    bool schemas = false;            // namespaces inside one database
     bool index_methods = false;      // USING gin/gist/..., operator classes, INCLUDE, NULLS FIRST/LAST
     bool table_features = false;     // partitioning, exclusion constraints, row-level security
     bool preserves_object_sql = false;  // views/triggers read back as written
@@ -94,8 +87,14 @@ public:
     [[nodiscard]] virtual std::string_view name() const noexcept = 0;
     [[nodiscard]] virtual const Capabilities& capabilities() const noexcept = 0;
 
-    // Connections: the URL schemes this dialect serves, and opening one.
-    [[nodiscard]] virtual bool accepts(const Url& url) const = 0;
+    // URLs: the schemes this backend serves (Url::parse stores its name() as the
+    // scheme), its forms as shown in errors, and the part after "scheme:" and
+    // before '?' parsed into `url` (whose params are already read); throws
+    // ConfigError naming what is wrong and the expected forms.
+    [[nodiscard]] virtual std::span<const std::string_view> url_schemes() const noexcept = 0;
+    [[nodiscard]] virtual std::string_view url_forms() const noexcept = 0;
+    virtual void complete_url(Url& url, std::string_view rest, const std::string& text) const = 0;
+    // Connections.
     [[nodiscard]] virtual std::unique_ptr<Session> open(const Url& url, const ConnectOptions& options) const = 0;
 
     // Rendering. Every identifier goes through quote(), every literal through render_literal().
@@ -155,8 +154,22 @@ public:
     [[nodiscard]] virtual IndexState index_state(Session& session, std::string_view index) const = 0;
     // Statements that prepare an empty bind (PostgreSQL: the URL's schema).
     [[nodiscard]] virtual std::vector<Statement> prepare_fresh(const Url& url) const;
-    // Copies the database to `path` (SQLite backup API); false where the engine has no such copy.
-    virtual bool snapshot(Session& session, const std::string& path) const;
+    // Before the first step of an upgrade changes anything (inside its transaction,
+    // other writers kept out): a copy of the database as it is at `version`,
+    // keeping the newest `keep` copies. Returns the copy's path, or "" where the
+    // engine makes none (a server's data is protected by RunOptions::pre_upgrade_command).
+    [[nodiscard]] virtual std::string keep_snapshot(Session& session, long long version, int keep) const;
+    // Environment variables through which a shell command reaches this database
+    // (a client library's own, such as a password), for RunOptions::pre_upgrade_command.
+    [[nodiscard]] virtual std::vector<std::pair<std::string, std::string>> client_environment(const Url& url) const;
+
+    // ---- scratch databases (ScratchDatabase) ----
+    // Creates an empty database called `name` where `like` points and returns its
+    // URL (like's parameters kept). Throws DatabaseError when it cannot.
+    [[nodiscard]] virtual Url create_scratch(const Url& like, const std::string& name) const = 0;
+    // Drops a database create_scratch() made, with everything in it, even while
+    // other sessions use it; never throws (what it cannot drop goes to the log).
+    virtual void drop_scratch(const Url& like, const Url& scratch) const noexcept = 0;
     // SQL for the database clock in seconds since the epoch (lease expiry).
     [[nodiscard]] virtual std::string epoch_seconds_sql() const = 0;
     // Statements that drop everything of `live` and strata's own tables (clean-db).

@@ -130,8 +130,8 @@ struct RunOptions {
     std::chrono::seconds lock_timeout{60};
     LockMode lock_mode = LockMode::automatic;
     std::chrono::seconds lease_ttl{30};
-    int sqlite_backups = 3;            // snapshots kept per SQLite file; 0 = none
-    std::string pre_upgrade_command;   // PostgreSQL: run before upgrading (e.g. pg_dump ...)
+    int snapshots = 3;                 // copies kept of a database file before upgrading it; 0 = none
+    std::string pre_upgrade_command;   // a server database: shell command run before upgrading (e.g. pg_dump)
     std::vector<std::string> only;     // binds to act on; empty = all
     std::function<void(const StepEvent&)> on_step;  // progress (the CLI's line on a terminal)
 };
@@ -149,7 +149,7 @@ struct BindReport {
     long long from = 0;
     long long to = 0;
     std::vector<StepReport> steps;
-    std::string backup;  // the SQLite snapshot written before upgrading
+    std::string backup;  // the snapshot of the database file written before upgrading
 };
 
 struct RunReport {

@@ -60,15 +60,16 @@ Config Config::parse(const std::string& text, const std::string& origin)
             for (const auto& [name, v] : value.items()) {
                 if (name == "lock_timeout_s" && v.is_number_integer() && v.get<long long>() > 0)
                     c.lock_timeout_s = v.get<long long>();
-                else if (name == "sqlite_backups" && v.is_number_integer() && v.get<int>() >= 0)
-                    c.sqlite_backups = v.get<int>();
+                else if ((name == "snapshots" || name == "sqlite_backups") && v.is_number_integer() &&
+                         v.get<int>() >= 0)  // sqlite_backups: its name before 0.2
+                    c.snapshots = v.get<int>();
                 else if (name == "strict_checksums" && v.is_boolean())
                     c.strict_checksums = v.get<bool>();
                 else if (name == "pre_upgrade_command" && v.is_string())
                     c.pre_upgrade_command = v.get<std::string>();
                 else
                     bad("option \"" + name + "\" is unknown or has a wrong value (lock_timeout_s: seconds > 0, "
-                        "sqlite_backups: count >= 0, strict_checksums: true/false, pre_upgrade_command: text)");
+                        "snapshots: count >= 0, strict_checksums: true/false, pre_upgrade_command: text)");
             }
         } else {
             bad("unknown field \"" + key + "\" (use default_env, environments, options)");
@@ -178,8 +179,8 @@ Environment resolve_environment(const GlobalOptions& o, const Config& defaults, 
             config.default_env = file.default_env;
         if (file.lock_timeout_s)
             config.lock_timeout_s = file.lock_timeout_s;
-        if (file.sqlite_backups)
-            config.sqlite_backups = file.sqlite_backups;
+        if (file.snapshots)
+            config.snapshots = file.snapshots;
         if (file.strict_checksums)
             config.strict_checksums = file.strict_checksums;
         if (!file.pre_upgrade_command.empty())
@@ -214,8 +215,8 @@ RunOptions run_options_of(const GlobalOptions& o, const Config& config)
         r.lock_timeout = std::chrono::seconds(*config.lock_timeout_s);
     if (o.lock_timeout_s)
         r.lock_timeout = std::chrono::seconds(*o.lock_timeout_s);
-    if (config.sqlite_backups)
-        r.sqlite_backups = *config.sqlite_backups;
+    if (config.snapshots)
+        r.snapshots = *config.snapshots;
     if (config.strict_checksums)
         r.strict_checksums = *config.strict_checksums;
     r.pre_upgrade_command = config.pre_upgrade_command;
@@ -568,52 +569,25 @@ long long parse_version(const std::string& text, const std::string& what)
     return v;
 }
 
-Scratch::Scratch(const Database& like, const std::string& scratch_url) : dialect_(like.dialect().name())
+Scratch::Scratch(const Database& like, const std::string& scratch_url) : like_(like.url())
 {
-    const auto& url = like.url();
-    if (dialect_ == "sqlite") {
-        auto dir = std::filesystem::temp_directory_path() / ("strata-scratch-" + std::to_string(getpid()) + "-" +
-                                                             std::to_string(reinterpret_cast<std::uintptr_t>(this) % 100000));
-        std::filesystem::create_directories(dir);
-        directory_ = dir.string();
+    if (scratch_url.empty())
         return;
-    }
-    server_url_ = scratch_url.empty() ? url.unmasked() : scratch_url;
-    schema_ = url.param("schema");
-}
-
-Scratch::~Scratch()
-{
-    std::error_code ec;
-    if (!directory_.empty())
-        std::filesystem::remove_all(directory_, ec);
-    if (created_.empty())
+    // Another server of the bind's engine: its location, the bind's schema.
+    auto server = Url::parse(scratch_url);
+    if (server.scheme != like_.scheme)
         return;
-    try {
-        auto admin = connect(server_url_);
-        for (const auto& name : created_)
-            admin.session().execute("DROP DATABASE IF EXISTS " + admin.dialect().quote(name) + " WITH (FORCE)");
-    } catch (const std::exception& e) {
-        strata::detail::logger().warn("dropping the scratch databases: {}", e.what());
-    }
+    const auto schema = like_.params.find("schema");
+    server.params.erase("schema");
+    if (schema != like_.params.end())
+        server.params.insert(*schema);
+    like_ = std::move(server);
 }
 
 Database Scratch::make()
 {
-    ++counter_;
-    if (!directory_.empty())
-        return connect("sqlite:///" + directory_ + "/scratch" + std::to_string(counter_) + ".db");
-    auto admin = connect(server_url_);
-    std::string name = "strata_scratch_" + std::to_string(getpid()) + "_" + std::to_string(counter_);
-    admin.session().execute("DROP DATABASE IF EXISTS " + admin.dialect().quote(name) + " WITH (FORCE)");
-    admin.session().execute("CREATE DATABASE " + admin.dialect().quote(name));
-    created_.push_back(name);
-    auto url = Url::parse(server_url_);
-    url.database = name;
-    url.params.erase("schema");
-    if (!schema_.empty())
-        url.params["schema"] = schema_;
-    return connect(url.unmasked());
+    made_.push_back(std::make_unique<ScratchDatabase>(like_.unmasked()));
+    return made_.back()->connect();
 }
 
 }  // namespace detail

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "strata/cli.hpp"
+#include "strata/scratch.hpp"
 #include "strata/upgrader.hpp"
 
 #include <nlohmann/json.hpp>
@@ -113,23 +114,16 @@ int cmd_diff(Context& c);
 // Commands that need the binds (all but inspect, diff, and create's file writing).
 bool needs_binds(const std::string& command);
 
-// Scratch databases for verify and check: temporary SQLite files, or databases
-// created (and dropped at the end) on the bind's PostgreSQL server or --scratch-url.
+// Scratch databases for verify and check, of each bind's engine: on the bind's
+// server, or on the server --scratch-url names (with the bind's schema).
 class Scratch {
 public:
     Scratch(const Database& like, const std::string& scratch_url);
-    ~Scratch();
-    Scratch(const Scratch&) = delete;
-    Scratch& operator=(const Scratch&) = delete;
     Database make();
 
 private:
-    std::string dialect_;
-    std::string server_url_;   // PostgreSQL: where to CREATE DATABASE
-    std::string schema_;       // the bind's ?schema=, kept so the scratch looks the same
-    std::string directory_;    // SQLite: where the files go
-    std::vector<std::string> created_;
-    int counter_ = 0;
+    Url like_;
+    std::vector<std::unique_ptr<ScratchDatabase>> made_;
 };
 
 }  // namespace strata::cli::detail

@@ -426,7 +426,7 @@ int cmd_autogenerate(Context& c)
             b.add(s);
         RunOptions o;
         o.target = st.current;
-        o.sqlite_backups = 0;
+        o.snapshots = 0;
         (void)replay.run(bind, o);
         auto before = replay.database(bind).inspect();
         auto step = autogenerate(before, db.inspect(), ask);

@@ -85,8 +85,8 @@ TEST_P(PostgresqlCorpus, InspectRecreatesTheSchemaAndCheckNamesEveryEdit)
     const std::string name = GetParam();
     const auto file = data_file("schemas/postgresql/" + name + ".sql").string();
     const auto schemas = schemas_of(read_file(file));
-    PgDatabase original(server_url_);
-    PgDatabase copy(server_url_);
+    ScratchDatabase original(server_url_, "strata_test");
+    ScratchDatabase copy(server_url_, "strata_test");
     TempDir dir;
     auto load = psql(original.url(), {"-1", "-f", file});
     ASSERT_EQ(load.exit_code, 0) << load.err;
@@ -108,7 +108,7 @@ TEST_P(PostgresqlCorpus, InspectRecreatesTheSchemaAndCheckNamesEveryEdit)
     EXPECT_EQ(schema_dump(original.url()), schema_dump(copy.url()));
 
     // The file as the one migration of a database strata manages.
-    PgDatabase managed(server_url_);
+    ScratchDatabase managed(server_url_, "strata_test");
     const auto migrations = dir.path() / "migrations";
     std::filesystem::create_directories(migrations / "app");
     write_file((migrations / "app" / ("0001_" + name + ".sql")).string(), "-- up\n" + read_file(file));

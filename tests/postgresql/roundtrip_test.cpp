@@ -13,7 +13,7 @@ TEST_P(PostgresqlRoundTrip, CreatedModelReadsBackEqual)
 {
     const auto& c = GetParam();
     std::optional<PgSchema> schema;
-    std::optional<PgDatabase> database;
+    std::optional<ScratchDatabase> database;
     std::string url;
     if (c.needs_own_database) {
         database.emplace(server_url_);  // extensions are database-wide

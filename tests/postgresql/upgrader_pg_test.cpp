@@ -104,9 +104,15 @@ TEST_F(PostgresqlUpgrader, PreUpgradeCommandRunsBeforeTheFirstStep)
     Upgrader up;
     declare_history(up, "app", connect(schema.url()));
     RunOptions o;
-    o.pre_upgrade_command = "echo \"$STRATA_BIND $STRATA_FROM_VERSION $STRATA_TO_VERSION\" > '" + out + "'";
+    // libpq's variables reach the bind: psql with no connection arguments answers.
+    o.pre_upgrade_command = "echo \"$STRATA_BIND $STRATA_FROM_VERSION $STRATA_TO_VERSION\" > '" + out + "' && " +
+                            pg_program("psql") + " -XAtc 'SELECT current_database()' >> '" + out + "'";
+    setenv("PGDATABASE", "not_this_one", 1);
     (void)up.run(o);
-    EXPECT_EQ(read_file(out), "app 3 10\n");
+    const auto database = Url::parse(schema.url()).database;
+    EXPECT_EQ(read_file(out), "app 3 10\n" + database + "\n");
+    EXPECT_STREQ(std::getenv("PGDATABASE"), "not_this_one") << "the command's environment stays its own";
+    unsetenv("PGDATABASE");
 
     // A failing command stops the upgrade before anything runs.
     Upgrader failing;
@@ -254,7 +260,7 @@ TEST_F(PostgresqlUpgrader, ANumberingColumnChangesBetweenSerialIdentityAndNone)
 
 TEST_F(PostgresqlUpgrader, CheckWithoutTheRightToCreateASchemaSaysWhatToGrant)
 {
-    PgDatabase database(server_url_);
+    ScratchDatabase database(server_url_, "strata_test");
     Schema models("app");
     models.table("item").column<std::int64_t>("id").primary_key();
     models.view("item_ids", "select id from item");

@@ -300,7 +300,7 @@ TEST_P(CliSuite, ConfigFileEnvironmentsAndOverrides)
     std::ofstream(config) << json{{"default_env", "dev"},
                                   {"environments", {{"dev", {{"binds", {{"app", url_}}}}},
                                                     {"other", {{"binds", {{"app", "sqlite::memory:"}}}}}}},
-                                  {"options", {{"lock_timeout_s", 5}, {"sqlite_backups", 0}}}}
+                                  {"options", {{"lock_timeout_s", 5}, {"snapshots", 0}}}}
                                 .dump();
     auto r = run_cli({"--dir", dir_path_, "--config", config, "upgrade"});
     EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -28,7 +28,7 @@ std::string engine_name(const ::testing::TestParamInfo<Engine>& info)
 RunOptions quiet()
 {
     RunOptions o;
-    o.sqlite_backups = 0;
+    o.snapshots = 0;
     o.lock_timeout = std::chrono::seconds(60);
     return o;
 }

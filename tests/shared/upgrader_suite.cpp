@@ -69,6 +69,34 @@ TEST_P(UpgraderSuite, FreshSetupCreatesTheHeadSchemaAndRecordsTheSkipList)
     EXPECT_EQ(settings[0].value, "EN");
 }
 
+// One type for every backend's throwaway databases (check, verify, tests, bench):
+// empty when made, with the bind's parameters, and gone afterwards even while a
+// session still uses it (PostgreSQL 12 has no DROP DATABASE ... WITH (FORCE)).
+TEST_P(UpgraderSuite, AScratchDatabaseStartsEmptyAndIsDroppedEvenWhileInUse)
+{
+    const auto like = new_url();
+    std::string name;
+    std::optional<Database> still_open;
+    {
+        ScratchDatabase scratch(like, "strata_suite");
+        name = scratch.name();
+        EXPECT_EQ(Url::parse(scratch.url()).params, Url::parse(like).params);
+        auto db = scratch.connect();
+        EXPECT_TRUE(db.inspect().tables.empty());
+        run_history(scratch.url());
+        still_open.emplace(connect(scratch.url()));
+        EXPECT_FALSE(still_open->inspect().tables.empty());
+    }
+    if (sqlite()) {
+        EXPECT_FALSE(std::filesystem::exists(name)) << name;
+    } else {
+        auto admin = connect(like);
+        auto rows = admin.session().query("SELECT 1 FROM pg_database WHERE datname = " +
+                                          admin.dialect().render_literal(Value{name}));
+        EXPECT_TRUE(rows.empty()) << name << " is still there";
+    }
+}
+
 TEST_P(UpgraderSuite, ChainFromEmptyEqualsFreshSetup)
 {
     auto fresh = new_url();

@@ -78,7 +78,7 @@ TEST(SqliteRebuild, AlterColumnKeepsRowsChildrenIndexesTriggersViewsAndCounters)
     auto before = connect(url).inspect();
     auto up = widen_code(url);
     (void)up.stamp("app", 0, {});
-    auto report = up.run("app", RunOptions{.sqlite_backups = 0});
+    auto report = up.run("app", RunOptions{.snapshots = 0});
     ASSERT_EQ(report.to, 1);
 
     auto db = connect(url);
@@ -122,7 +122,7 @@ TEST(SqliteRebuild, FailedRebuildLeavesTheTableAsItWas)
     up.bind("app", connect(url), parent_models())
         .step(1, "label required", [](Ops& o) { o.alter_column("parent", col::text("label").nullable(), col::text("label")); });
     (void)up.stamp("app", 0, {});
-    EXPECT_THROW(up.run("app", RunOptions{.sqlite_backups = 0}), DatabaseError);
+    EXPECT_THROW(up.run("app", RunOptions{.snapshots = 0}), DatabaseError);
     auto db = connect(url);
     EXPECT_TRUE(compare(before, db.inspect()).empty());
     EXPECT_EQ(scalar_int(db, "SELECT count(*) FROM parent"), 3);
@@ -147,7 +147,7 @@ TEST(SqliteRebuild, ViewThatNoLongerWorksFailsTheStep)
     });
     (void)up.stamp("app", 0, {});
     try {
-        (void)up.run("app", RunOptions{.sqlite_backups = 0});
+        (void)up.run("app", RunOptions{.snapshots = 0});
         FAIL() << "a view over the dropped column was broken";
     } catch (const DatabaseError& e) {
         EXPECT_NE(std::string(e.what()).find("view 'parent_scores' no longer works after the rebuild of table 'parent'"),
@@ -180,7 +180,7 @@ TEST(SqliteRebuild, ATriggerOnADroppedColumnFailsTheRebuildAndIsNamed)
         o.drop_column("t", "c", col::text("c").nullable());
     });
     try {
-        (void)up.run("app", RunOptions{.sqlite_backups = 0});
+        (void)up.run("app", RunOptions{.snapshots = 0});
         FAIL() << "the trigger was dropped without a word";
     } catch (const DatabaseError& e) {
         const std::string what = e.what();
@@ -210,7 +210,7 @@ TEST(SqliteRebuild, AnIntegerKeyThatIsNotARowidAliasStaysOne)
         o.alter_column("category", col::text("name").nullable(), col::text("name").default_value(Value{std::string("-")}));
     });
     (void)up.stamp("app", 1, {});
-    ASSERT_EQ(up.run("app", RunOptions{.sqlite_backups = 0}).to, 2);
+    ASSERT_EQ(up.run("app", RunOptions{.snapshots = 0}).to, 2);
     auto db = connect(url);
     const auto sql = std::get<std::string>(db.session().scalar("SELECT sql FROM sqlite_schema WHERE name = 'category'"));
     EXPECT_NE(sql.find("SMALLINT"), std::string::npos) << sql;
@@ -226,7 +226,7 @@ TEST(SqliteLocks, TheLeaseLockIsRefusedBeforeAnythingIsTouched)
     auto b = up.bind("app", connect(url), Schema("app"));
     b.without_models();
     b.step(1, "t", [](Ops& o) { o.create_table(table("t").column(col::bigint("id")).primary_key({"id"})); });
-    RunOptions options{.sqlite_backups = 0};
+    RunOptions options{.snapshots = 0};
     options.lock_mode = LockMode::lease;
     try {
         (void)up.run(options);
@@ -249,7 +249,7 @@ TEST(SqliteBackup, UpgradeKeepsTheLastSnapshots)
         RunOptions o;
         o.replay = true;
         o.target = v;
-        o.sqlite_backups = 3;
+        o.snapshots = 3;
         auto report = up.run("app", o);
         if (v > 1) {
             EXPECT_EQ(report.backup, path + ".v" + std::to_string(v - 1) + ".bak");

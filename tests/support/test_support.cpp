@@ -77,14 +77,6 @@ std::string with_param(const std::string& url, const std::string& param)
     return url + (url.find('?') == std::string::npos ? "?" : "&") + param;
 }
 
-std::string with_database(const std::string& url, const std::string& name)
-{
-    auto scheme_end = url.find("://");
-    auto slash = url.find('/', scheme_end + 3);
-    auto query = url.find('?');
-    std::string tail = query == std::string::npos ? "" : url.substr(query);
-    return url.substr(0, slash) + "/" + name + tail;
-}
 
 }  // namespace
 
@@ -100,22 +92,6 @@ PgSchema::~PgSchema()
     try {
         auto db = connect(server_url_);
         db.session().execute("DROP SCHEMA IF EXISTS \"" + name_ + "\" CASCADE");
-    } catch (...) {
-    }
-}
-
-PgDatabase::PgDatabase(const std::string& server_url) : server_url_(server_url), name_(unique_name("d"))
-{
-    auto db = connect(server_url_);
-    db.session().execute("CREATE DATABASE \"" + name_ + "\"");
-    url_ = with_database(server_url_, name_);
-}
-
-PgDatabase::~PgDatabase()
-{
-    try {
-        auto db = connect(server_url_);
-        db.session().execute("DROP DATABASE IF EXISTS \"" + name_ + "\" WITH (FORCE)");
     } catch (...) {
     }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "strata/database.hpp"
+#include "strata/scratch.hpp"
 
 #include <gtest/gtest.h>
 
@@ -68,20 +69,6 @@ private:
     std::string url_;
 };
 
-// A database of its own on the test server (for what a schema cannot isolate).
-class PgDatabase {
-public:
-    explicit PgDatabase(const std::string& server_url);
-    ~PgDatabase();
-    PgDatabase(const PgDatabase&) = delete;
-    PgDatabase& operator=(const PgDatabase&) = delete;
-    [[nodiscard]] const std::string& url() const { return url_; }
-
-private:
-    std::string server_url_;
-    std::string name_;
-    std::string url_;
-};
 
 std::string unique_name(const std::string& prefix);
 std::string read_file(const std::filesystem::path& path);

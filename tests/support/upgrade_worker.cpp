@@ -14,7 +14,7 @@ int main(int argc, char** argv)
     std::string bind = "app";
     strata::test::HistoryOptions history;
     strata::RunOptions options;
-    options.sqlite_backups = 0;
+    options.snapshots = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string key = argv[i];
         std::string value = argv[i + 1];

@@ -1,4 +1,5 @@
 // strata::Error: codes, context and password masking.
+#include "strata/cli.hpp"
 #include "strata/errors.hpp"
 
 #include <gtest/gtest.h>
@@ -53,4 +54,14 @@ TEST(Errors, DatabaseErrorKindsMapToCodes)
     EXPECT_EQ(DatabaseError(DatabaseErrorKind::connection, "x").code(), ErrorCode::connection_failed);
     EXPECT_EQ(DatabaseError(DatabaseErrorKind::lock_timeout, "x").code(), ErrorCode::lock_timeout);
     EXPECT_EQ(DatabaseError(DatabaseErrorKind::constraint, "x").code(), ErrorCode::database_error);
+}
+
+// The option's name before 0.2 still configures the snapshots.
+TEST(Config, SnapshotsAreReadUnderTheirOldNameToo)
+{
+    auto now = strata::cli::Config::parse(R"({"options": {"snapshots": 5}})", "now.json");
+    auto before = strata::cli::Config::parse(R"({"options": {"sqlite_backups": 2}})", "before.json");
+    EXPECT_EQ(now.snapshots, 5);
+    EXPECT_EQ(before.snapshots, 2);
+    EXPECT_THROW((void)strata::cli::Config::parse(R"({"options": {"snapshots": -1}})", "bad.json"), strata::ConfigError);
 }
