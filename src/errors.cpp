@@ -39,8 +39,8 @@ std::string compose(const std::string& message, const ErrorContext& c)
     line("table", c.table);
     line("column", c.column);
     line("sqlstate", c.sqlstate);
-    if (c.sqlite_code != 0)
-        line("sqlite code", std::to_string(c.sqlite_code));
+    if (c.engine_code != 0)
+        line("engine code", std::to_string(c.engine_code));
     line("sql", c.sql);
     return out;
 }

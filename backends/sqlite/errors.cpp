@@ -41,7 +41,7 @@ void throw_error(sqlite3* db, int rc, std::string_view sql, std::string_view wha
         text += " (another connection holds the database's write lock; the wait timed out)";
     ErrorContext context;
     context.sql = std::string(sql);
-    context.sqlite_code = extended ? extended : rc;
+    context.engine_code = extended ? extended : rc;
     throw DatabaseError(kind_of(rc), text, std::move(context));
 }
 

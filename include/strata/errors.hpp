@@ -34,7 +34,7 @@ struct ErrorContext {
     std::string column;
     std::string sql;          // the failing statement
     std::string sqlstate;     // PostgreSQL SQLSTATE, five characters
-    int sqlite_code = 0;      // SQLite extended result code
+    int engine_code = 0;      // the engine's own code where it has no SQLSTATE (SQLite: extended result code)
 };
 
 class Error : public std::runtime_error {

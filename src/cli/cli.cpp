@@ -60,8 +60,7 @@ Config Config::parse(const std::string& text, const std::string& origin)
             for (const auto& [name, v] : value.items()) {
                 if (name == "lock_timeout_s" && v.is_number_integer() && v.get<long long>() > 0)
                     c.lock_timeout_s = v.get<long long>();
-                else if ((name == "snapshots" || name == "sqlite_backups") && v.is_number_integer() &&
-                         v.get<int>() >= 0)  // sqlite_backups: its name before 0.2
+                else if (name == "snapshots" && v.is_number_integer() && v.get<int>() >= 0)
                     c.snapshots = v.get<int>();
                 else if (name == "strict_checksums" && v.is_boolean())
                     c.strict_checksums = v.get<bool>();
@@ -102,41 +101,6 @@ std::string env_var_for(const std::string& bind)
     return name + "_URL";
 }
 
-const char* const general_help = R"(usage: {program} [global options] <command> [arguments]
-
-Commands:
-  setup-db                      set up empty binds (refuses a bind that is not empty, unless at head)
-  clean-db --yes                drop every table, view and function of the binds
-  upgrade [--to N] [--dry-run]  set up or upgrade every bind (--replay, --atomic, --strict)
-  downgrade --to N              revert steps down to version N
-  status                        each bind's version, pending steps, skip list, drift
-  history                       every recorded step: kind, checksum, when, how long, who
-  stamp N                       record version N without running steps (adopt a database)
-  sql --from A --to B --dialect sqlite|postgresql
-                                the SQL from version A to B, offline (B < A: the downgrade)
-  check                         the live schema against the models (exit 3 on drift)
-  verify                        fresh setup, chain, up/down/up on scratch databases (exit 3)
-  autogenerate "message"        the step that takes the database to the models
-  create "message"              a new SQL migration file (with --dir)
-  inspect URL [--format json|sql|mermaid]
-  diff URL_A URL_B [--exclude TABLE]
-
-Global options (before the command):
-  --dir DIR            SQL-file migrations: DIR/<bind>/0001_name.sql
-  --config FILE        JSON configuration (environments with bind URLs, options)
-  --env NAME           the environment of the configuration to use
-  --bind NAME=URL      a bind's URL (also STRATA_<BIND>_URL); repeatable
-  --only BIND          act on this bind only; repeatable
-  --lock-timeout S     give up waiting for another migrating process after S seconds
-  --scratch-url URL    where verify and check may create scratch databases
-  --json               JSON output with a "format" field
-  -v, -q               more (each SQL statement) or less output
-  -h, --help           help; `{program} <command> --help` for one command
-  --version            strata's version
-
-Exit codes: 0 success, 1 migration or database failure, 2 usage or configuration
-error, 3 differences found, 4 lock wait timed out, 5 database newer than the program.
-)";
 
 std::string with_program(std::string text, const std::string& program)
 {
@@ -244,7 +208,8 @@ Upgrader sql_file_upgrader(const GlobalOptions& o, const Environment& env)
         auto url = env.urls.find(bind);
         if (url == env.urls.end() && o.command == "sql") {
             // Offline SQL needs no database: --dialect names the engine, nothing connects.
-            auto b = up.bind(bind, defer_connect("sqlite::memory:"), Schema{});
+            const auto& any = *dialects().front();  // a placeholder that never connects
+            auto b = up.bind(bind, Database(any, Url{.scheme = std::string(any.name())}, {}), Schema{});
             b.without_models();
             for (auto& s : steps)
                 b.add(std::move(s));

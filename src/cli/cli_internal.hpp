@@ -92,6 +92,8 @@ private:
 
 long long parse_version(const std::string& text, const std::string& what);
 
+// `strata --help`: the commands and global options ({program} stands for the program).
+extern const char* const general_help;
 // Help text of a command (empty when there is no such command).
 std::string help_of(const std::string& command, const std::string& program);
 

@@ -294,11 +294,14 @@ int cmd_sql(Context& c)
     const long long from = a.number("--from");
     const long long to = a.number("--to");
     auto name = a.value("--dialect");
+    std::string names;
+    for (const auto* d : dialects())
+        names += (names.empty() ? "" : "|") + std::string(d->name());
     if (!name)
-        throw UsageError("sql needs --dialect sqlite|postgresql (it runs offline, without a database)");
+        throw UsageError("sql needs --dialect " + names + " (it runs offline, without a database)");
     const Dialect* dialect = find_dialect(*name);
     if (!dialect)
-        throw UsageError("unknown dialect '" + *name + "' (sqlite, postgresql)");
+        throw UsageError("unknown dialect '" + *name + "' (" + names + ")");
     for (const auto& bind : c.selected)
         c.output.out() << c.upgrader->sql(bind, from, to, *dialect);
     return ok;

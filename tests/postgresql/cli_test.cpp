@@ -47,6 +47,7 @@ TEST_F(PostgresqlCli, DiffOfTwoSchemasFromOneModelExitsZero)
 
 TEST_F(PostgresqlCli, SqliteAndPostgresqlFromOneModelAreEqual)
 {
+    STRATA_TEST_NEEDS_BACKEND("sqlite");
     PgSchema pg(server_url_);
     TempDir dir;
     auto model = every_feature_model();

@@ -297,9 +297,10 @@ TEST_P(CliSuite, BadInputExitsTwoAndAppliesNothing)
 TEST_P(CliSuite, ConfigFileEnvironmentsAndOverrides)
 {
     auto config = (dir_.path() / "strata.json").string();
+    const auto empty = new_url();
     std::ofstream(config) << json{{"default_env", "dev"},
                                   {"environments", {{"dev", {{"binds", {{"app", url_}}}}},
-                                                    {"other", {{"binds", {{"app", "sqlite::memory:"}}}}}}},
+                                                    {"other", {{"binds", {{"app", empty}}}}}}},
                                   {"options", {{"lock_timeout_s", 5}, {"snapshots", 0}}}}
                                 .dump();
     auto r = run_cli({"--dir", dir_path_, "--config", config, "upgrade"});
@@ -308,7 +309,7 @@ TEST_P(CliSuite, ConfigFileEnvironmentsAndOverrides)
     auto other = run_cli({"--dir", dir_path_, "--config", config, "--env", "other", "--json", "status"});
     EXPECT_EQ(json::parse(other.out)["binds"][0]["state"], "fresh");
     // STRATA_APP_URL wins over the file.
-    auto env = run_cli({"--dir", dir_path_, "--config", config, "--json", "status"}, {"STRATA_APP_URL=sqlite::memory:"});
+    auto env = run_cli({"--dir", dir_path_, "--config", config, "--json", "status"}, {"STRATA_APP_URL=" + empty});
     EXPECT_EQ(json::parse(env.out)["binds"][0]["state"], "fresh");
     auto unknown = run_cli({"--dir", dir_path_, "--config", config, "--env", "prod", "status"});
     EXPECT_EQ(unknown.exit_code, 2);

@@ -217,7 +217,7 @@ TEST_P(UpgraderSuite, FailingStepRollsBackAndAFixedRerunCompletes)
         EXPECT_EQ(c.description, "a step that fails");
         EXPECT_EQ(c.sql, "INSERT INTO \"no_such_table\" VALUES (1)");
         if (sqlite())
-            EXPECT_EQ(c.sqlite_code, 1);
+            EXPECT_EQ(c.engine_code, 1);
         else
             EXPECT_EQ(c.sqlstate, "42P01");
         EXPECT_NE(std::string(e.what()).find("stays at version 10"), std::string::npos) << e.what();

@@ -52,6 +52,13 @@ bool pg_required();
         GTEST_SKIP() << *strata_why_;                                                               \
     }
 
+// A test of one backend's behaviour in a build without that backend
+// (scripts/backends.sh builds each backend alone) is skipped; every build that
+// has the backend runs it.
+#define STRATA_TEST_NEEDS_BACKEND(name)                                              \
+    if (!::strata::find_dialect(name))                                               \
+        GTEST_SKIP() << "this strata is built without the " << (name) << " backend"
+
 // A schema of its own on the test server, dropped at the end of the test.
 class PgSchema {
 public:

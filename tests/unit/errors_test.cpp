@@ -56,12 +56,16 @@ TEST(Errors, DatabaseErrorKindsMapToCodes)
     EXPECT_EQ(DatabaseError(DatabaseErrorKind::constraint, "x").code(), ErrorCode::database_error);
 }
 
-// The option's name before 0.2 still configures the snapshots.
-TEST(Config, SnapshotsAreReadUnderTheirOldNameToo)
+// The option's name before 0.2 is refused with the list that has its new name.
+TEST(Config, SnapshotsAreAnOptionAndTheirOldNameIsRefused)
 {
     auto now = strata::cli::Config::parse(R"({"options": {"snapshots": 5}})", "now.json");
-    auto before = strata::cli::Config::parse(R"({"options": {"sqlite_backups": 2}})", "before.json");
     EXPECT_EQ(now.snapshots, 5);
-    EXPECT_EQ(before.snapshots, 2);
+    try {
+        (void)strata::cli::Config::parse(R"({"options": {"sqlite_backups": 2}})", "before.json");
+        ADD_FAILURE() << "the old name was taken";
+    } catch (const strata::ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("snapshots: count >= 0"), std::string::npos) << e.what();
+    }
     EXPECT_THROW((void)strata::cli::Config::parse(R"({"options": {"snapshots": -1}})", "bad.json"), strata::ConfigError);
 }

@@ -1,5 +1,6 @@
 // The inspect formats: JSON (and back), SQL, Mermaid.
 #include "models.hpp"
+#include "test_support.hpp"
 #include "strata/database.hpp"
 #include "strata/errors.hpp"
 #include "strata/inspect.hpp"
@@ -54,6 +55,7 @@ TEST(InspectFormat, MermaidHasEntitiesKeysAndRelations)
 
 TEST(InspectFormat, SqlEndsEveryStatement)
 {
+    STRATA_TEST_NEEDS_BACKEND("sqlite");
     Schema s;
     s.table("t").column<std::int64_t>("id").primary_key().index("ix_t_id");
     auto sql = to_sql(s, *find_dialect("sqlite"));

@@ -1,4 +1,5 @@
 // The PostgreSQL dialect's exact SQL for each op.
+#include "test_support.hpp"
 #include "strata/database.hpp"
 #include "strata/errors.hpp"
 #include "strata/ops.hpp"
@@ -177,6 +178,7 @@ TEST(PostgresqlDialect, ViewsFunctionsAndExtensions)
 
 TEST(PostgresqlDialect, TableFeatureOpsRenderHereAndNothingOnSqlite)
 {
+    STRATA_TEST_NEEDS_BACKEND("sqlite");
     const ExclusionConstraint x{"job_once", "EXCLUDE USING gist (user_id WITH =)"};
     EXPECT_EQ(sql_of(AddExclusion{"job", x}),
               (std::vector<std::string>{"ALTER TABLE \"job\" ADD CONSTRAINT \"job_once\" EXCLUDE USING gist (user_id WITH =)"}));

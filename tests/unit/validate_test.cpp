@@ -1,5 +1,6 @@
 // Model validation: each problem names the table, the column and the fix.
 #include "strata/database.hpp"
+#include "test_support.hpp"
 #include "strata/errors.hpp"
 #include "strata/validate.hpp"
 
@@ -150,6 +151,7 @@ TEST(Validate, UnknownNativeEnumAndBadEnumDefault)
 
 TEST(Validate, PostgresqlIdentifierLimit)
 {
+    STRATA_TEST_NEEDS_BACKEND("postgresql");
     Schema s;
     std::string long_name(64, 'x');
     s.table(long_name).column<std::int64_t>("id");
@@ -161,6 +163,7 @@ TEST(Validate, PostgresqlIdentifierLimit)
 
 TEST(Validate, NamesThatTruncateToTheSameName)
 {
+    STRATA_TEST_NEEDS_BACKEND("postgresql");
     Schema s;
     std::string base(63, 'y');
     s.table(base + "1").column<std::int64_t>("id");
@@ -171,6 +174,7 @@ TEST(Validate, NamesThatTruncateToTheSameName)
 
 TEST(Validate, TypeSqliteCannotExpress)
 {
+    STRATA_TEST_NEEDS_BACKEND("sqlite");
     Schema s;
     s.table("t").column("tags", Type::custom("integer[]"));
     auto p = problems_of(s, "sqlite");
