@@ -178,7 +178,7 @@ void fresh_case(const Options& o, const std::string& url, Report& report)
     auto m = measure(o.runs(), [&] { run_statements(url, script); },
                      [&] {
                          auto up = make(connect(url));
-                         if (up.run().binds.at(0).action != "fresh")
+                         if (up.run().binds.at(0).action != BindAction::fresh)
                              throw std::runtime_error("fresh100: not a fresh setup");
                      },
                      [&] { reset(url); });
@@ -230,8 +230,8 @@ void noop_case(const Options& o, const std::string& app_url, const std::string& 
                      [&] {
                          auto up = soseki_upgrader(connect(app_url), connect(log_url));
                          for (const auto& b : up.run().binds)
-                             if (b.action != "up_to_date")
-                                 throw std::runtime_error("noop_startup: bind " + b.bind + " was " + b.action);
+                             if (b.action != BindAction::up_to_date)
+                                 throw std::runtime_error("noop_startup: bind " + b.bind + " was " + std::string(to_string(b.action)));
                      });
     report.cases.push_back({"noop_startup", dialect_of(app_url), m.strata_ms, m.baseline_ms, {}});
 }

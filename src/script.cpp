@@ -33,7 +33,7 @@ public:
 
     // One step as upgrade runs it: what goes before the transaction, the
     // transaction with the step, its checks and its version row, what goes after.
-    void step(const Step& step, const detail::StepPlan& plan, const char* kind)
+    void step(const Step& step, const detail::StepPlan& plan, StepKind kind)
     {
         comment(std::string(plan.down ? "revert" : "step") + " " + std::to_string(step.version) + ": " + step.description);
         statements(plan.frame.before);
@@ -83,13 +83,13 @@ std::string render_range(const std::string& bind, const std::vector<Step>& steps
         for (long long v = from + 1; v <= to; ++v) {
             const auto& s = step_at(steps, v);
             auto plan = detail::plan_step(s, false, dialect, state, bind);
-            w.step(s, plan, "applied");
+            w.step(s, plan, StepKind::applied);
         }
     } else {
         for (long long v = from; v > to; --v) {
             const auto& s = step_at(steps, v);
             auto plan = detail::plan_step(s, true, dialect, state, bind);
-            w.step(s, plan, "reverted");
+            w.step(s, plan, StepKind::reverted);
         }
     }
     return w.text();
@@ -150,7 +150,7 @@ std::string Upgrader::dry_run(const std::string& bind, const RunOptions& options
         Schema state = models(bind);
         for (const auto& s : all) {
             if (s.skipped_on_fresh()) {
-                w.statement(detail::insert_version_row(dialect, {s.version, s.description, "skipped", checksum(s), std::nullopt}));
+                w.statement(detail::insert_version_row(dialect, {s.version, s.description, StepKind::skipped, checksum(s), std::nullopt}));
                 continue;
             }
             auto plan = detail::plan_step(s, false, dialect, state, bind);
@@ -160,9 +160,9 @@ std::string Upgrader::dry_run(const std::string& bind, const RunOptions& options
                 else
                     w.statement(item.statement);
             }
-            w.statement(detail::insert_version_row(dialect, {s.version, s.description, "applied", checksum(s), std::nullopt}));
+            w.statement(detail::insert_version_row(dialect, {s.version, s.description, StepKind::applied, checksum(s), std::nullopt}));
         }
-        w.statement(detail::insert_version_row(dialect, {head, "fresh setup from the models", "fresh", {}, std::nullopt}));
+        w.statement(detail::insert_version_row(dialect, {head, "fresh setup from the models", StepKind::fresh, {}, std::nullopt}));
         w.statement(Statement::plain("COMMIT"));
         return w.text();
     }

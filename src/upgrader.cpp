@@ -107,13 +107,13 @@ private:
     void check_checksums();
     [[noreturn]] void database_newer(long long current);
     BindReport fresh_setup();
-    BindReport upgrade(long long current, long long target, const std::string& action);
+    BindReport upgrade(long long current, long long target, BindAction action);
     void apply_step(const Step& step, BindReport& report, bool& backed_up);
     void apply_no_transaction_step(const Step& step, BindReport& report);
     void apply_atomically(const std::vector<const Step*>& pending, BindReport& report);
     void take_backup(long long version, BindReport& report);
     void run_pre_upgrade_command(long long from, long long to);
-    void log_step(const Step& step, const char* kind, double ms);
+    void log_step(const Step& step, std::string_view what, double ms, bool down = false);
 
     Bind& b_;
     const RunOptions& o_;
@@ -126,11 +126,11 @@ private:
     detail::StepExecutor executor_;
 };
 
-void Runner::log_step(const Step& step, const char* kind, double ms)
+void Runner::log_step(const Step& step, std::string_view what, double ms, bool down)
 {
     if (o_.on_step)
-        o_.on_step(StepEvent{b_.name, step.version, step.description, true, std::string_view(kind) == "reverted", ms});
-    detail::logger().info("{}: version {} \"{}\" {} in {:.1f} ms", b_.name, step.version, step.description, kind, ms);
+        o_.on_step(StepEvent{b_.name, step.version, step.description, true, down, ms});
+    detail::logger().info("{}: version {} \"{}\" {} in {:.1f} ms", b_.name, step.version, step.description, what, ms);
 }
 
 void Runner::database_newer(long long current)
@@ -160,7 +160,7 @@ void Runner::check_checksums()
 {
     std::map<long long, std::string> recorded;
     for (const auto& e : detail::read_history(s_))
-        if ((e.kind == "applied" || e.kind == "skipped") && !e.checksum.empty())
+        if ((e.kind == StepKind::applied || e.kind == StepKind::skipped) && !e.checksum.empty())
             recorded[e.version] = e.checksum;
     std::vector<std::string> changed;
     for (const auto& step : b_.steps)
@@ -189,7 +189,7 @@ BindReport Runner::run(const std::function<void()>& before_work)
     if (current && *current == target) {
         if (o_.strict_checksums)
             check_checksums();
-        return BindReport{b_.name, "up_to_date", *current, *current, {}, {}};
+        return BindReport{b_.name, BindAction::up_to_date, *current, *current, {}, {}};
     }
     if (before_work)
         before_work();
@@ -222,7 +222,7 @@ BindReport Runner::run(const std::function<void()>& before_work)
         current = detail::read_current_version(s_);
         // The bind had no tables: nothing to read back.
         state_.exact = created && current == 0;
-        return upgrade(current.value_or(0), target, "replayed");
+        return upgrade(current.value_or(0), target, BindAction::replayed);
     }
     if (*current > head)
         database_newer(*current);
@@ -230,12 +230,12 @@ BindReport Runner::run(const std::function<void()>& before_work)
         throw ConfigError("bind '" + b_.name + "' is at version " + std::to_string(*current) + ", above the target " +
                           std::to_string(target) + ": use downgrade to go back");
     check_checksums();
-    return upgrade(*current, target, "upgraded");
+    return upgrade(*current, target, BindAction::upgraded);
 }
 
 BindReport Runner::fresh_setup()
 {
-    BindReport report{b_.name, "fresh", 0, head_of(b_), {}, {}};
+    BindReport report{b_.name, BindAction::fresh, 0, head_of(b_), {}, {}};
     auto start = Clock::now();
     // The skipped steps' checksums (a hash of every table they create) are
     // computed on another core while the database creates the schema.
@@ -250,7 +250,7 @@ BindReport Runner::fresh_setup()
     if (auto current = detail::read_current_version_checked(s_)) {
         // Another process set the bind up while this one waited for the write lock.
         tx.rollback();
-        return upgrade(*current, head_of(b_), "upgraded");
+        return upgrade(*current, head_of(b_), BindAction::upgraded);
     }
     if (d_.has_tables(s_))
         throw Error(ErrorCode::unversioned,
@@ -279,19 +279,19 @@ BindReport Runner::fresh_setup()
     for (std::size_t i = 0; i < b_.steps.size(); ++i) {
         const auto& step = b_.steps[i];
         if (step.skipped_on_fresh()) {
-            detail::write_version_row(s_, {step.version, step.description, "skipped", checksums[i], std::nullopt});
-            report.steps.push_back({step.version, step.description, "skipped", 0});
+            detail::write_version_row(s_, {step.version, step.description, StepKind::skipped, checksums[i], std::nullopt});
+            report.steps.push_back({step.version, step.description, StepKind::skipped, 0});
             continue;
         }
         auto step_start = Clock::now();
         executor_.run(step, false);
         double ms = since_ms(step_start);
-        detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
-        report.steps.push_back({step.version, step.description, "applied", ms});
+        detail::write_version_row(s_, {step.version, step.description, StepKind::applied, checksum(step), ms});
+        report.steps.push_back({step.version, step.description, StepKind::applied, ms});
         log_step(step, "applied on fresh setup", ms);
     }
     double ms = since_ms(start);
-    detail::write_version_row(s_, {head_of(b_), "fresh setup from the models", "fresh", {}, ms});
+    detail::write_version_row(s_, {head_of(b_), "fresh setup from the models", StepKind::fresh, {}, ms});
     if (lock_)
         lock_->check_held(s_);
     tx.commit();
@@ -390,11 +390,11 @@ void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
     executor_.run(step, false);
     executor_.check(step, frame, false);
     double ms = since_ms(start);
-    detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
+    detail::write_version_row(s_, {step.version, step.description, StepKind::applied, checksum(step), ms});
     if (lock_)
         lock_->check_held(s_);
     tx.commit();
-    report.steps.push_back({step.version, step.description, "applied", ms});
+    report.steps.push_back({step.version, step.description, StepKind::applied, ms});
     log_step(step, "applied", ms);
 }
 
@@ -446,11 +446,11 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
     }
     double ms = since_ms(start);
     Transaction tx(s_, TransactionMode::immediate);
-    detail::write_version_row(s_, {step.version, step.description, "applied", checksum(step), ms});
+    detail::write_version_row(s_, {step.version, step.description, StepKind::applied, checksum(step), ms});
     if (lock_)
         lock_->check_held(s_);
     tx.commit();
-    report.steps.push_back({step.version, step.description, "applied", ms});
+    report.steps.push_back({step.version, step.description, StepKind::applied, ms});
     log_step(step, run_statement ? "applied (no transaction)" : "recorded (already built)", ms);
 }
 
@@ -486,8 +486,8 @@ void Runner::apply_atomically(const std::vector<const Step*>& pending, BindRepor
         if (!frame.checks.empty() && has_opaque_ops(*step))
             executor_.check(*step, frame, false);
         double ms = since_ms(start);
-        detail::write_version_row(s_, {step->version, step->description, "applied", checksum(*step), ms});
-        report.steps.push_back({step->version, step->description, "applied", ms});
+        detail::write_version_row(s_, {step->version, step->description, StepKind::applied, checksum(*step), ms});
+        report.steps.push_back({step->version, step->description, StepKind::applied, ms});
     }
     executor_.check(*pending.back(), frame, false);
     if (lock_)
@@ -497,7 +497,7 @@ void Runner::apply_atomically(const std::vector<const Step*>& pending, BindRepor
         log_step(*pending[i], "applied (atomic)", report.steps[report.steps.size() - pending.size() + i].duration_ms);
 }
 
-BindReport Runner::upgrade(long long current, long long target, const std::string& action)
+BindReport Runner::upgrade(long long current, long long target, BindAction action)
 {
     BindReport report{b_.name, action, current, current, {}, {}};
     std::vector<const Step*> pending;
@@ -505,7 +505,7 @@ BindReport Runner::upgrade(long long current, long long target, const std::strin
         if (step.version > current && step.version <= target)
             pending.push_back(&step);
     if (pending.empty()) {
-        report.action = "up_to_date";
+        report.action = BindAction::up_to_date;
         return report;
     }
     run_pre_upgrade_command(current, target);
@@ -534,7 +534,7 @@ BindReport Runner::downgrade(long long to)
     if (to < 0 || to > *current)
         throw ConfigError("bind '" + b_.name + "' is at version " + std::to_string(*current) +
                           ": downgrade --to needs a version from 0 to " + std::to_string(*current));
-    BindReport report{b_.name, "downgraded", *current, *current, {}, {}};
+    BindReport report{b_.name, BindAction::downgraded, *current, *current, {}, {}};
     std::vector<const Step*> path;
     for (auto it = b_.steps.rbegin(); it != b_.steps.rend(); ++it)
         if (it->version <= *current && it->version > to)
@@ -570,12 +570,12 @@ BindReport Runner::downgrade(long long to)
             executor_.check(*step, frame, true);
         }
         double ms = since_ms(start);
-        detail::write_version_row(s_, {step->version, step->description, "reverted", checksum(*step), ms});
+        detail::write_version_row(s_, {step->version, step->description, StepKind::reverted, checksum(*step), ms});
         if (lock_)
             lock_->check_held(s_);
         tx.commit();
-        report.steps.push_back({step->version, step->description, "reverted", ms});
-        log_step(*step, "reverted", ms);
+        report.steps.push_back({step->version, step->description, StepKind::reverted, ms});
+        log_step(*step, "reverted", ms, true);
     }
     report.to = to;
     return report;
@@ -597,9 +597,9 @@ BindReport Runner::stamp(long long version)
         detail::logger().warn("{}: stamping version {} over a history that is at {}", b_.name, version, *current);
     }
     std::string description = version == 0 ? "stamped" : "stamped at \"" + b_.steps[static_cast<std::size_t>(version - 1)].description + "\"";
-    detail::write_version_row(s_, {version, description, "stamped", {}, std::nullopt});
+    detail::write_version_row(s_, {version, description, StepKind::stamped, {}, std::nullopt});
     tx.commit();
-    return BindReport{b_.name, "stamped", current.value_or(0), version, {}, {}};
+    return BindReport{b_.name, BindAction::stamped, current.value_or(0), version, {}, {}};
 }
 
 // ---- validation of steps ----
@@ -875,29 +875,29 @@ BindStatus Upgrader::status(const std::string& bind, bool with_drift)
     try {
         auto current = detail::read_current_version(s);
         if (!current) {
-            st.state = b.database.dialect().has_tables(s) ? "unversioned" : "fresh";
+            st.state = b.database.dialect().has_tables(s) ? BindState::unversioned : BindState::fresh;
             for (const auto& step : b.steps)
                 st.pending.push_back(step.version);
             return st;
         }
         st.current = *current;
-        st.state = *current == st.head ? "ok" : *current < st.head ? "behind" : "ahead";
+        st.state = *current == st.head ? BindState::ok : *current < st.head ? BindState::behind : BindState::ahead;
         for (const auto& step : b.steps)
             if (step.version > *current)
                 st.pending.push_back(step.version);
         std::map<long long, std::string> recorded;
         for (const auto& e : detail::read_history(s))
-            if ((e.kind == "applied" || e.kind == "skipped") && !e.checksum.empty())
+            if ((e.kind == StepKind::applied || e.kind == StepKind::skipped) && !e.checksum.empty())
                 recorded[e.version] = e.checksum;
         for (const auto& step : b.steps)
             if (auto it = recorded.find(step.version); it != recorded.end() && it->second != checksum(step))
                 st.checksum_mismatches.push_back(step.version);
-        if (with_drift && st.state == "ok" && !b.without_models) {
+        if (with_drift && st.state == BindState::ok && !b.without_models) {
             const auto& d = b.database.dialect();
             st.drift = compare(d.inspect(s), d.read_back(s, d.canonical(b.models)));
         }
     } catch (const Error& e) {
-        st.state = "error";
+        st.state = BindState::error;
         st.error = e.what();
     }
     return st;

@@ -187,16 +187,16 @@ std::vector<Difference> Upgrader::check(const std::string& bind, const std::func
     auto& db = database(bind);
     const auto& d = db.dialect();
     auto current = status(bind, false);
-    if (current.state == "error")
+    if (current.state == BindState::error)
         throw Error(ErrorCode::database_error, current.error);
-    if (current.state == "unversioned" || current.state == "fresh")
+    if (current.state == BindState::unversioned || current.state == BindState::fresh)
         throw Error(ErrorCode::unversioned, "bind '" + bind + "' has no version history: nothing to check against "
                                             "(set it up, or stamp it)");
-    if (current.state == "ahead")
+    if (current.state == BindState::ahead)
         throw Error(ErrorCode::database_newer, "bind '" + bind + "' is at version " + std::to_string(current.current) +
                                                    ", above this program's " + std::to_string(current.head));
     const auto live = db.inspect();
-    if (current.state == "ok" && has_models(bind))
+    if (current.state == BindState::ok && has_models(bind))
         return compare(live, d.read_back(db.session(), d.canonical(models(bind))));
     // Not at head (or no models): the chain replayed to the bind's version on a scratch database.
     Upgrader replay;

@@ -35,7 +35,7 @@ std::optional<long long> current_from(const Rows& rows)
         return 0;  // the table exists but holds nothing: an interrupted stamp; version 0
     auto version = std::get<std::int64_t>(rows.rows[0][0]);
     const auto& kind = std::get<std::string>(rows.rows[0][1]);
-    return kind == "reverted" ? version - 1 : version;
+    return step_kind_from(kind) == StepKind::reverted ? version - 1 : version;
 }
 
 }  // namespace
@@ -82,7 +82,7 @@ std::vector<HistoryEntry> read_history(Session& session)
         e.id = value_traits<long long>::from(r[0]);
         e.version = value_traits<long long>::from(r[1]);
         e.description = text(r[2]);
-        e.kind = text(r[3]);
+        e.kind = step_kind_from(text(r[3]));
         e.checksum = text(r[4]);
         e.applied_at = text(r[5]);
         e.duration_ms = is_null(r[6]) ? 0.0 : value_traits<double>::from(r[6]);
@@ -91,6 +91,15 @@ std::vector<HistoryEntry> read_history(Session& session)
         out.push_back(std::move(e));
     }
     return out;
+}
+
+StepKind step_kind_from(std::string_view text)
+{
+    for (auto kind : {StepKind::applied, StepKind::skipped, StepKind::reverted, StepKind::fresh, StepKind::stamped})
+        if (to_string(kind) == text)
+            return kind;
+    throw DatabaseError(DatabaseErrorKind::other, "strata_version holds a row of kind '" + std::string(text) +
+                                                      "', which strata never writes: the table was edited by hand");
 }
 
 std::vector<Statement> create_version_table(const Dialect& dialect)
@@ -105,7 +114,7 @@ Statement insert_version_row(const Dialect& dialect, const VersionRow& row)
     return Statement::plain(
         "INSERT INTO " + dialect.quote(version_table_name) +
         " (\"version\", \"description\", \"kind\", \"checksum\", \"duration_ms\", \"applied_by\", \"strata_release\") VALUES (" +
-        literal(std::int64_t{row.version}) + ", " + literal(row.description) + ", " + literal(row.kind) + ", " +
+        literal(std::int64_t{row.version}) + ", " + literal(row.description) + ", " + literal(std::string(to_string(row.kind))) + ", " +
         (row.checksum.empty() ? "NULL" : literal(row.checksum)) + ", " +
         (row.duration_ms ? literal(*row.duration_ms) : "NULL") + ", " + literal(std::string("offline")) + ", " +
         literal(std::string(strata_release())) + ")");
@@ -115,7 +124,7 @@ void write_version_row(Session& session, const VersionRow& row)
 {
     session.execute("INSERT INTO \"strata_version\" (\"version\", \"description\", \"kind\", \"checksum\", "
                     "\"duration_ms\", \"applied_by\", \"strata_release\") VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    {std::int64_t{row.version}, row.description, row.kind,
+                    {std::int64_t{row.version}, row.description, std::string(to_string(row.kind)),
                      row.checksum.empty() ? Value{} : Value{row.checksum},
                      row.duration_ms ? Value{*row.duration_ms} : Value{}, applied_by(), std::string(strata_release())});
 }

@@ -20,7 +20,7 @@ inline constexpr const char* version_table_name = "strata_version";
 struct VersionRow {
     long long version = 0;
     std::string description;
-    std::string kind;  // applied, fresh, skipped, stamped, reverted
+    StepKind kind = StepKind::applied;
     std::string checksum;
     std::optional<double> duration_ms;
 };
@@ -36,6 +36,8 @@ struct VersionRow {
 [[nodiscard]] long long read_recorded_version(Session& session);
 
 [[nodiscard]] std::vector<HistoryEntry> read_history(Session& session);
+// The kind a row holds; throws DatabaseError for a word strata never writes.
+[[nodiscard]] StepKind step_kind_from(std::string_view text);
 
 // CREATE TABLE strata_version and its index, for this dialect.
 [[nodiscard]] std::vector<Statement> create_version_table(const Dialect& dialect);

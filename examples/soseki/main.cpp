@@ -40,7 +40,7 @@ int start(strata::Upgrader& up)
 {
     auto report = up.run();
     for (const auto& b : report.binds)
-        std::cout << "soseki: " << b.bind << " " << (b.action == "up_to_date" ? "up to date" : b.action) << " at version "
+        std::cout << "soseki: " << b.bind << " " << (b.action == strata::BindAction::up_to_date ? "up to date" : to_string(b.action)) << " at version "
                   << b.to << "\n";
     auto& app = up.database("app").session();
     app.insert(soseki::Audit{0, std::string("system"), std::string("START"), "application started", std::string("OK"), std::nullopt});

@@ -9,10 +9,12 @@
 
 #include <chrono>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strata {
@@ -112,6 +114,21 @@ enum class LockMode {
     lease,      // a lease row with heartbeat and fencing (engines without advisory locks)
 };
 
+// What a row of the version table says happened to a step.
+enum class StepKind { applied, skipped, reverted, fresh, stamped };
+// What a run did to a bind.
+enum class BindAction { fresh, replayed, upgraded, up_to_date, downgraded, stamped };
+// Where a bind stands against its steps.
+enum class BindState { fresh, ok, behind, ahead, unversioned, error };
+
+// Their names in JSON, the version table and logs ("up_to_date", ...).
+[[nodiscard]] std::string_view to_string(StepKind kind) noexcept;
+[[nodiscard]] std::string_view to_string(BindAction action) noexcept;
+[[nodiscard]] std::string_view to_string(BindState state) noexcept;
+std::ostream& operator<<(std::ostream& out, StepKind kind);
+std::ostream& operator<<(std::ostream& out, BindAction action);
+std::ostream& operator<<(std::ostream& out, BindState state);
+
 // A step starting or finishing, for progress output.
 struct StepEvent {
     std::string bind;
@@ -139,13 +156,13 @@ struct RunOptions {
 struct StepReport {
     long long version = 0;
     std::string description;
-    std::string kind;  // applied, skipped, reverted, fresh
+    StepKind kind = StepKind::applied;
     double duration_ms = 0;
 };
 
 struct BindReport {
     std::string bind;
-    std::string action;  // fresh, replayed, upgraded, up_to_date, downgraded, stamped
+    BindAction action = BindAction::up_to_date;
     long long from = 0;
     long long to = 0;
     std::vector<StepReport> steps;
@@ -160,7 +177,7 @@ struct HistoryEntry {
     long long id = 0;
     long long version = 0;
     std::string description;
-    std::string kind;  // applied, fresh, skipped, stamped, reverted
+    StepKind kind = StepKind::applied;
     std::string checksum;
     std::string applied_at;
     double duration_ms = 0;
@@ -171,7 +188,7 @@ struct HistoryEntry {
 struct BindStatus {
     std::string bind;
     std::string dialect;
-    std::string state;  // fresh, ok, behind, ahead, unversioned, error
+    BindState state = BindState::fresh;
     long long current = 0;
     long long head = 0;
     std::string error;

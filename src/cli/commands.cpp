@@ -41,8 +41,8 @@ json report_json(const BindReport& r)
 {
     json steps = json::array();
     for (const auto& s : r.steps)
-        steps.push_back({{"version", s.version}, {"description", s.description}, {"kind", s.kind}, {"duration_ms", s.duration_ms}});
-    json j{{"bind", r.bind}, {"action", r.action}, {"from", r.from}, {"to", r.to}, {"steps", std::move(steps)}};
+        steps.push_back({{"version", s.version}, {"description", s.description}, {"kind", to_string(s.kind)}, {"duration_ms", s.duration_ms}});
+    json j{{"bind", r.bind}, {"action", to_string(r.action)}, {"from", r.from}, {"to", r.to}, {"steps", std::move(steps)}};
     if (!r.backup.empty())
         j["backup"] = r.backup;
     return j;
@@ -54,11 +54,11 @@ std::string report_text(const BindReport& r)
     for (const auto& s : r.steps)
         total += s.duration_ms;
     std::string steps = std::to_string(r.steps.size()) + " step" + (r.steps.size() == 1 ? "" : "s");
-    if (r.action == "up_to_date")
+    if (r.action == BindAction::up_to_date)
         return r.bind + ": up to date at version " + std::to_string(r.to);
-    if (r.action == "fresh")
+    if (r.action == BindAction::fresh)
         return r.bind + ": set up fresh at version " + std::to_string(r.to) + " (" + steps + " recorded)";
-    return r.bind + ": " + r.action + " from " + std::to_string(r.from) + " to " + std::to_string(r.to) + " (" + steps +
+    return r.bind + ": " + std::string(to_string(r.action)) + " from " + std::to_string(r.from) + " to " + std::to_string(r.to) + " (" + steps +
            ", " + std::to_string(static_cast<long long>(total)) + " ms)" +
            (r.backup.empty() ? "" : "; snapshot " + r.backup);
 }
@@ -103,16 +103,16 @@ int cmd_setup_db(Context& c)
     std::vector<BindReport> reports;
     for (const auto& bind : c.selected) {
         auto st = c.upgrader->status(bind, false);
-        if (st.state == "ok") {
-            reports.push_back(BindReport{bind, "up_to_date", st.current, st.current, {}, {}});
+        if (st.state == BindState::ok) {
+            reports.push_back(BindReport{bind, BindAction::up_to_date, st.current, st.current, {}, {}});
             continue;
         }
-        if (st.state != "fresh")
+        if (st.state != BindState::fresh)
             throw Error(ErrorCode::database_error,
-                        "bind '" + bind + "' is not empty (" + st.state +
-                            (st.state == "behind" ? ", at version " + std::to_string(st.current) + " of " + std::to_string(st.head) : "") +
+                        "bind '" + bind + "' is not empty (" + std::string(to_string(st.state)) +
+                            (st.state == BindState::behind ? ", at version " + std::to_string(st.current) + " of " + std::to_string(st.head) : "") +
                             "): setup-db only sets up empty binds; use upgrade" +
-                            (st.state == "unversioned" ? ", after stamp" : ""));
+                            (st.state == BindState::unversioned ? ", after stamp" : ""));
         auto o = with_progress(c);
         o.replay = a.has("--replay");
         reports.push_back(c.upgrader->run(bind, o));
@@ -187,7 +187,7 @@ int cmd_status(Context& c)
         for (const auto& s : all) {
             json j{{"bind", s.bind},
                    {"dialect", s.dialect},
-                   {"state", s.state},
+                   {"state", to_string(s.state)},
                    {"current", s.current},
                    {"head", s.head},
                    {"error", s.error.empty() ? json(nullptr) : json(s.error)},
@@ -203,10 +203,12 @@ int cmd_status(Context& c)
     }
     auto& out = c.output.out();
     for (const auto& s : all) {
-        const char* colour = s.state == "ok" ? "32" : s.state == "error" || s.state == "ahead" ? "31" : "33";
+        const char* colour = s.state == BindState::ok                                  ? "32"
+                             : s.state == BindState::error || s.state == BindState::ahead ? "31"
+                                                                                          : "33";
         out << s.bind << " (" << s.dialect << ", " << c.upgrader->database(s.bind).url().masked() << "): "
-            << c.output.paint(s.state, colour);
-        if (s.state == "error") {
+            << c.output.paint(std::string(to_string(s.state)), colour);
+        if (s.state == BindState::error) {
             out << "\n  " << s.error << "\n";
             continue;
         }
@@ -248,7 +250,7 @@ int cmd_history(Context& c)
         if (c.output.json()) {
             json list = json::array();
             for (const auto& e : entries)
-                list.push_back({{"version", e.version}, {"description", e.description}, {"kind", e.kind},
+                list.push_back({{"version", e.version}, {"description", e.description}, {"kind", to_string(e.kind)},
                                 {"checksum", e.checksum.empty() ? json(nullptr) : json(e.checksum)},
                                 {"applied_at", e.applied_at}, {"duration_ms", e.duration_ms}, {"applied_by", e.applied_by},
                                 {"strata_release", e.strata_release}});
@@ -261,7 +263,7 @@ int cmd_history(Context& c)
             out << "  (no history)\n";
         for (const auto& e : entries) {
             char line[512];
-            std::snprintf(line, sizeof line, "  %4lld  %-9s %-26s %9.1f ms  %-20s %s\n", e.version, e.kind.c_str(),
+            std::snprintf(line, sizeof line, "  %4lld  %-9s %-26s %9.1f ms  %-20s %s\n", e.version, std::string(to_string(e.kind)).c_str(),
                           e.applied_at.c_str(), e.duration_ms, e.applied_by.c_str(), e.description.c_str());
             out << line;
         }
@@ -318,7 +320,7 @@ int cmd_check(Context& c)
         auto st = c.upgrader->status(bind, false);
         auto differences = c.upgrader->check(bind, [&] { return scratch.make(); });
         drift = drift || !differences.empty();
-        const std::string against = st.state == "ok" && c.upgrader->has_models(bind)
+        const std::string against = st.state == BindState::ok && c.upgrader->has_models(bind)
                                         ? "models"
                                         : "chain replayed to version " + std::to_string(st.current);
         if (c.output.json()) {

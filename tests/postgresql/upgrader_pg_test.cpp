@@ -70,7 +70,7 @@ TEST_F(PostgresqlUpgrader, InterruptedConcurrentIndexIsDroppedAndRebuilt)
     EXPECT_EQ(report.to, 2);
     EXPECT_EQ(index_validity(up.database("app"), "ux_item_code"), "valid");
     auto status = up.status("app");
-    EXPECT_EQ(status.state, "ok");
+    EXPECT_EQ(status.state, BindState::ok);
     EXPECT_TRUE(status.drift.empty()) << status.drift.size();
 }
 
@@ -134,7 +134,7 @@ TEST_F(PostgresqlUpgrader, BindInASchemaOfItsOwnIsCreated)
     {
         Upgrader up;
         declare_history(up, "app", connect(url));
-        EXPECT_EQ(up.run().binds.at(0).action, "fresh");
+        EXPECT_EQ(up.run().binds.at(0).action, BindAction::fresh);
     }
     auto admin = connect(server_url_);
     EXPECT_EQ(std::get<std::int64_t>(admin.session().scalar(

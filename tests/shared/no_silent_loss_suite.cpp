@@ -219,7 +219,7 @@ TEST_P(NoSilentLossSuite, EightProcessesRunANoTransactionStepOnce)
     EXPECT_EQ(std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM hits WHERE n = 1")), 1)
         << "the no-transaction step ran more than once";
     EXPECT_EQ(std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM hits WHERE n = 2")), 1);
-    EXPECT_EQ(kinds_per_version(url, "applied")[2], 1);
+    EXPECT_EQ(kinds_per_version(url, StepKind::applied)[2], 1);
 }
 
 }  // namespace strata::test

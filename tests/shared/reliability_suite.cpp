@@ -20,7 +20,7 @@ TEST_P(ReliabilitySuite, SixteenProcessesApplyEveryStepExactlyOnce)
         upgraded += r.out.find("ok upgraded 10") != std::string::npos ? 1 : 0;
     }
     EXPECT_GE(upgraded, 1);
-    auto applied = kinds_per_version(url, "applied");
+    auto applied = kinds_per_version(url, StepKind::applied);
     for (long long v = 2; v <= 10; ++v)
         EXPECT_EQ(applied[v], 1) << "version " << v;
     auto db = connect(url);
@@ -38,7 +38,7 @@ TEST_P(ReliabilitySuite, SixteenProcessesSetUpAnEmptyBindOnce)
         auto r = wait_program(c);
         EXPECT_EQ(r.exit_code, 0) << r.err;
     }
-    EXPECT_EQ(kinds_per_version(url, "fresh")[10], 1);
+    EXPECT_EQ(kinds_per_version(url, StepKind::fresh)[10], 1);
     auto db = connect(url);
     EXPECT_EQ(count_rows(db, "setting"), 2);
 }
@@ -65,7 +65,7 @@ TEST_P(ReliabilitySuite, ProcessKilledMidStepLeavesNothingBehind)
     EXPECT_EQ(report.to, 11);
     auto db = connect(url);
     EXPECT_EQ(count_rows(db, "audit_log"), 1);
-    EXPECT_EQ(kinds_per_version(url, "applied")[11], 1);
+    EXPECT_EQ(kinds_per_version(url, StepKind::applied)[11], 1);
 }
 
 TEST_P(ReliabilitySuite, CrashInsideFreshSetupLeavesAnEmptyBind)
@@ -83,7 +83,7 @@ TEST_P(ReliabilitySuite, CrashInsideFreshSetupLeavesAnEmptyBind)
         EXPECT_FALSE(db.dialect().table_exists(db.session(), "strata_version"));
     }
     auto report = run_history(url);
-    EXPECT_EQ(report.action, "fresh");
+    EXPECT_EQ(report.action, BindAction::fresh);
     auto db = connect(url);
     EXPECT_EQ(count_rows(db, "setting"), 2);
 }

@@ -48,7 +48,7 @@ BindReport run_history(const std::string& url, RunOptions options, HistoryOption
     return up.run("app", options);
 }
 
-std::map<long long, int> kinds_per_version(const std::string& url, const std::string& kind)
+std::map<long long, int> kinds_per_version(const std::string& url, StepKind kind)
 {
     Upgrader up;
     declare_history(up, "app", connect(url));

@@ -43,7 +43,7 @@ TEST_P(UpgraderSuite, FreshSetupCreatesTheHeadSchemaAndRecordsTheSkipList)
 {
     auto url = new_url();
     auto report = run_history(url);
-    EXPECT_EQ(report.action, "fresh");
+    EXPECT_EQ(report.action, BindAction::fresh);
     EXPECT_EQ(report.to, 10);
     auto db = connect(url);
     auto live = db.inspect();
@@ -54,11 +54,11 @@ TEST_P(UpgraderSuite, FreshSetupCreatesTheHeadSchemaAndRecordsTheSkipList)
     declare_history(up, "app", connect(url));
     std::vector<std::string> kinds;
     for (const auto& e : up.history("app"))
-        kinds.push_back(std::to_string(e.version) + ":" + e.kind);
+        kinds.push_back(std::to_string(e.version) + ":" + std::string(to_string(e.kind)));
     EXPECT_EQ(kinds, (std::vector<std::string>{"1:skipped", "2:skipped", "3:skipped", "4:skipped", "5:applied", "6:skipped",
                                                "7:skipped", "8:applied", "9:skipped", "10:skipped", "10:fresh"}));
     auto status = up.status("app");
-    EXPECT_EQ(status.state, "ok");
+    EXPECT_EQ(status.state, BindState::ok);
     EXPECT_EQ(status.current, 10);
     EXPECT_EQ(status.skipped_on_fresh, (std::vector<long long>{1, 2, 3, 4, 6, 7, 9, 10}));
     EXPECT_TRUE(status.drift.empty()) << status.drift.size();
@@ -105,7 +105,7 @@ TEST_P(UpgraderSuite, ChainFromEmptyEqualsFreshSetup)
     auto options = quiet();
     options.replay = true;
     auto report = run_history(chain, options);
-    EXPECT_EQ(report.action, "replayed");
+    EXPECT_EQ(report.action, BindAction::replayed);
     EXPECT_EQ(report.steps.size(), 10u);
     auto d = differences(image_of(chain), image_of(fresh));
     EXPECT_TRUE(d.empty()) << d;
@@ -277,13 +277,13 @@ TEST_P(UpgraderSuite, UnversionedBindIsRefusedAndStampAdoptsIt)
     }
     Upgrader up;
     declare_history(up, "app", connect(url));
-    EXPECT_EQ(up.status("app", false).state, "unversioned");
+    EXPECT_EQ(up.status("app", false).state, BindState::unversioned);
     auto stamped = up.stamp("app", 10, quiet());
     EXPECT_EQ(stamped.to, 10);
     auto report = up.run("app", quiet());
-    EXPECT_EQ(report.action, "up_to_date");
+    EXPECT_EQ(report.action, BindAction::up_to_date);
     auto status = up.status("app");
-    EXPECT_EQ(status.state, "ok");
+    EXPECT_EQ(status.state, BindState::ok);
     EXPECT_TRUE(status.drift.empty()) << status.drift.size();
 }
 
@@ -322,7 +322,7 @@ TEST_P(UpgraderSuite, UpToDateStartCostsOneQueryPerBind)
     declare_history(up, "app", connect(url));
     auto before = up.database("app").session().statements_executed();
     auto report = up.run(quiet());
-    EXPECT_EQ(report.binds.at(0).action, "up_to_date");
+    EXPECT_EQ(report.binds.at(0).action, BindAction::up_to_date);
     EXPECT_EQ(up.database("app").session().statements_executed() - before, 1u);
 }
 
@@ -383,7 +383,7 @@ TEST_P(UpgraderSuite, EditedBodiesAreDriftButTheirSpellingIsNot)
     up.bind("app", connect(url), models).step(1, "items", [](Ops& o) {
         o.create_table(table("item").column(col::bigint("id")).column(col::text("code")).primary_key({"id"}));
     });
-    ASSERT_EQ(up.run(quiet()).binds.at(0).action, "fresh");
+    ASSERT_EQ(up.run(quiet()).binds.at(0).action, BindAction::fresh);
     auto scratch = [&] { return connect(new_url()); };
     EXPECT_EQ(lines(up.check("app", scratch)), "");
     EXPECT_TRUE(up.status("app").drift.empty()) << lines(up.status("app").drift);
@@ -460,8 +460,8 @@ TEST_P(UpgraderSuite, BindsAreIndependent)
     b.step(2, "fixed", [](Ops& o) { o.execute("INSERT INTO \"access\" VALUES (1, '/')"); }).covered_by_model();
     auto report = up.run(quiet());
     ASSERT_EQ(report.binds.size(), 2u);
-    EXPECT_EQ(report.binds[0].action, "up_to_date");  // only log does work
-    EXPECT_EQ(report.binds[1].action, "upgraded");
+    EXPECT_EQ(report.binds[0].action, BindAction::up_to_date);  // only log does work
+    EXPECT_EQ(report.binds[1].action, BindAction::upgraded);
     EXPECT_EQ(report.binds[1].to, 2);
 }
 
@@ -492,12 +492,12 @@ TEST_P(UpgraderSuite, StampOnAHistoryAppendsAndReverts)
     (void)up.downgrade("app", 8, quiet());
     auto history = up.history("app");
     ASSERT_GE(history.size(), 2u);
-    EXPECT_EQ(history[history.size() - 2].kind, "reverted");
-    EXPECT_EQ(history.back().kind, "reverted");
+    EXPECT_EQ(history[history.size() - 2].kind, StepKind::reverted);
+    EXPECT_EQ(history.back().kind, StepKind::reverted);
     EXPECT_EQ(history.back().version, 9);
     EXPECT_EQ(up.status("app", false).current, 8);
     (void)up.stamp("app", 10, quiet());
-    EXPECT_EQ(up.history("app").back().kind, "stamped");
+    EXPECT_EQ(up.history("app").back().kind, StepKind::stamped);
     EXPECT_EQ(up.status("app", false).current, 10);
 }
 

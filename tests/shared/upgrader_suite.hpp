@@ -50,7 +50,7 @@ RunOptions replayed_to(long long version);
 // Runs the test history (support/history.hpp) on the bind `app` at url.
 BindReport run_history(const std::string& url, RunOptions options = quiet(), HistoryOptions history = {});
 // How many strata_version rows of the kind each version has.
-std::map<long long, int> kinds_per_version(const std::string& url, const std::string& kind);
+std::map<long long, int> kinds_per_version(const std::string& url, StepKind kind);
 // Arguments of strata-test-worker for url.
 std::vector<std::string> worker_args(const std::string& url, std::vector<std::string> more = {});
 
