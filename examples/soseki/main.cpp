@@ -46,8 +46,8 @@ int start(strata::Upgrader& up)
     app.insert(soseki::Audit{0, std::string("system"), std::string("START"), "application started", std::string("OK"), std::nullopt});
     auto& log = up.database("log").session();
     log.insert(soseki::Access{0, std::string("127.0.0.1"), std::string("GET"), std::string("/"), 3});
-    std::cout << "soseki: " << std::get<std::int64_t>(app.scalar("SELECT count(*) FROM \"user\"")) << " users, "
-              << std::get<std::int64_t>(app.scalar("SELECT count(*) FROM \"audit\"")) << " audit rows\n";
+    std::cout << "soseki: " << app.scalar<std::int64_t>("SELECT count(*) FROM \"user\"") << " users, "
+              << app.scalar<std::int64_t>("SELECT count(*) FROM \"audit\"") << " audit rows\n";
     return 0;
 }
 

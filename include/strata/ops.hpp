@@ -168,6 +168,9 @@ public:
     ColumnSpec& not_null();
     ColumnSpec& default_value(Value value);
     ColumnSpec& default_value(const char* text) { return default_value(Value{std::string(text)}); }
+    template <class B>
+        requires std::is_same_v<B, bool>  // exactly bool: 0.25 must not become true
+    ColumnSpec& default_value(B v) { return default_value(Value{v}); }
     template <class V>
         requires std::is_integral_v<V> && (!std::is_same_v<V, bool>)
     ColumnSpec& default_value(V v) { return default_value(Value{static_cast<std::int64_t>(v)}); }

@@ -337,6 +337,9 @@ public:
     ColumnBuilder& unique();
     ColumnBuilder& default_value(Value value);
     ColumnBuilder& default_value(const char* text) { return default_value(Value{std::string(text)}); }
+    template <class B>
+        requires std::is_same_v<B, bool>  // exactly bool: 0.25 must not become true
+    ColumnBuilder& default_value(B v) { return default_value(Value{v}); }
     template <class V>
         requires std::is_integral_v<V> && (!std::is_same_v<V, bool>)
     ColumnBuilder& default_value(V v) { return default_value(Value{static_cast<std::int64_t>(v)}); }

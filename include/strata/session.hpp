@@ -87,6 +87,28 @@ public:
     }
     // One value: the first column of the first row (NULL when there is none).
     [[nodiscard]] Value scalar(std::string_view sql, const std::vector<Value>& params = {});
+    // The same as T, parameters given as they are:
+    //   auto n = s.scalar<std::int64_t>("SELECT count(*) FROM item WHERE code = ?", code);
+    // NULL (or no row) reads as an empty std::optional<U>, and is an error for any other T.
+    template <class T, class... Args>
+    [[nodiscard]] T scalar(std::string_view sql, const Args&... args)
+    {
+        return value_traits<T>::from(scalar(sql, std::vector<Value>{to_value(args)...}));
+    }
+    // execute() and query() with their parameters given as they are:
+    //   s.execute("UPDATE item SET name = ? WHERE id = ?", "pen", 7);
+    template <class... Args>
+        requires(sizeof...(Args) > 0 && !(sizeof...(Args) == 1 && (std::is_same_v<std::decay_t<Args>, std::vector<Value>> && ...)))
+    std::int64_t execute(std::string_view sql, const Args&... args)
+    {
+        return execute(sql, std::vector<Value>{to_value(args)...});
+    }
+    template <class... Args>
+        requires(sizeof...(Args) > 0 && !(sizeof...(Args) == 1 && (std::is_same_v<std::decay_t<Args>, std::vector<Value>> && ...)))
+    [[nodiscard]] Rows query(std::string_view sql, const Args&... args)
+    {
+        return query(sql, std::vector<Value>{to_value(args)...});
+    }
 
 protected:
     void count_statement(std::string_view sql)

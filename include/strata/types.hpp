@@ -211,4 +211,21 @@ struct value_traits<std::optional<T>> {
     }
 };
 
+// A C++ value as a statement parameter: text of any kind, numbers, bool,
+// std::optional (NULL when empty), nullptr (NULL), Value, and every type with
+// value_traits (Timestamp, Date, Json, Uuid, Blob, ...).
+template <class T>
+[[nodiscard]] Value to_value(const T& v)
+{
+    using U = std::decay_t<T>;
+    if constexpr (std::is_same_v<U, Value>)
+        return v;
+    else if constexpr (std::is_same_v<U, std::nullptr_t>)
+        return Value{};
+    else if constexpr (std::is_convertible_v<const T&, std::string_view>)
+        return std::string(std::string_view(v));
+    else
+        return value_traits<U>::to(v);
+}
+
 }  // namespace strata

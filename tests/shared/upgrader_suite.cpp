@@ -97,6 +97,26 @@ TEST_P(UpgraderSuite, AScratchDatabaseStartsEmptyAndIsDroppedEvenWhileInUse)
     }
 }
 
+// Data code passes parameters as they are and reads one value as its type.
+TEST_P(UpgraderSuite, ParametersAsTheyAreAndTypedScalars)
+{
+    auto db = connect(new_url());
+    auto& s = db.session();
+    s.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT, price REAL, active BOOLEAN, note TEXT)");
+    EXPECT_EQ(s.execute("INSERT INTO item VALUES (?, ?, ?, ?, ?)", 1, "pen", 1.5, true, std::optional<std::string>{}), 1);
+    const std::string_view ink = "ink";
+    EXPECT_EQ(s.execute("INSERT INTO item VALUES (?, ?, ?, ?, ?)", 2, ink, 2.25, false, std::string("blue")), 1);
+    EXPECT_EQ(s.scalar<std::int64_t>("SELECT count(*) FROM item WHERE active = ?", true), 1);
+    EXPECT_EQ(s.scalar<std::string>("SELECT name FROM item WHERE id = ?", 2), "ink");
+    EXPECT_EQ(s.scalar<double>("SELECT price FROM item WHERE name = ?", "ink"), 2.25);
+    EXPECT_EQ(s.scalar<std::optional<std::string>>("SELECT note FROM item WHERE id = ?", 1), std::nullopt);
+    EXPECT_EQ(s.scalar<std::optional<std::string>>("SELECT note FROM item WHERE id = ?", 2), "blue");
+    EXPECT_EQ(s.scalar<std::optional<std::int64_t>>("SELECT id FROM item WHERE id = ?", 99), std::nullopt);  // no row
+    EXPECT_ANY_THROW((void)s.scalar<std::int64_t>("SELECT note FROM item WHERE id = ?", 1));  // NULL is no number
+    EXPECT_EQ(s.query("SELECT id FROM item WHERE price > ? AND name <> ?", 1.0, "x").size(), 2u);
+    EXPECT_EQ(s.execute("DELETE FROM item WHERE note IS NULL OR note = ?", nullptr), 1);
+}
+
 TEST_P(UpgraderSuite, ChainFromEmptyEqualsFreshSetup)
 {
     auto fresh = new_url();
