@@ -86,6 +86,23 @@ bool has_opaque_ops(const Step& step)
     return std::any_of(step.ops.begin(), step.ops.end(), [](const Op& op) { return !is_model_expressible(op); });
 }
 
+// One transaction of the upgrader, whatever the command (fresh setup, upgrade,
+// atomic upgrade, downgrade, stamp, the record of a no-transaction step).
+struct Unit {
+    // The step whose frame runs around the transaction; errors of the frame's
+    // statements name it. None for a fresh setup and a stamp.
+    const Step* step = nullptr;
+    TransactionFrame frame;
+    bool down = false;
+    // First thing in the transaction: false when another process did the work
+    // meanwhile (the transaction rolls back); throws when the bind moved elsewhere.
+    std::function<bool()> still_needed;
+    // The work; returns the version rows it records.
+    std::function<std::vector<detail::VersionRow>()> work;
+    // How the log names what happened to each step: "applied", "reverted", ...
+    std::string_view logged_as = "applied";
+};
+
 class Runner {
 public:
     Runner(Bind& bind, const RunOptions& options)
@@ -102,18 +119,22 @@ public:
     BindReport stamp(long long version);
 
 private:
+    bool commit(const Unit& unit, BindReport& report);
+    std::function<bool()> moves(long long from, long long to, const Step* step);
     std::unique_ptr<MigrationLock> acquire_lock();
-    void run_frame_before(const Step& step, const TransactionFrame& frame, bool down);
     void check_checksums();
     [[noreturn]] void database_newer(long long current);
+    void refuse_unversioned_tables();
+    void create_version_table();
     BindReport fresh_setup();
     BindReport upgrade(long long current, long long target, BindAction action);
     void apply_step(const Step& step, BindReport& report, bool& backed_up);
     void apply_no_transaction_step(const Step& step, BindReport& report);
     void apply_atomically(const std::vector<const Step*>& pending, BindReport& report);
+    void revert_step(const Step& step, BindReport& report);
     void take_backup(long long version, BindReport& report);
     void run_pre_upgrade_command(long long from, long long to);
-    void log_step(const Step& step, std::string_view what, double ms, bool down = false);
+    detail::VersionRow row_of(const Step& step, StepKind kind, Clock::time_point start) const;
 
     Bind& b_;
     const RunOptions& o_;
@@ -126,11 +147,59 @@ private:
     detail::StepExecutor executor_;
 };
 
-void Runner::log_step(const Step& step, std::string_view what, double ms, bool down)
+bool Runner::commit(const Unit& unit, BindReport& report)
 {
-    if (o_.on_step)
-        o_.on_step(StepEvent{b_.name, step.version, step.description, true, down, ms});
-    detail::logger().info("{}: version {} \"{}\" {} in {:.1f} ms", b_.name, step.version, step.description, what, ms);
+    if (unit.step && o_.on_step)
+        o_.on_step(StepEvent{b_.name, unit.step->version, unit.step->description, false, unit.down, 0});
+    AfterPhase after(s_, unit.frame.after);
+    for (const auto& st : unit.frame.before)
+        executor_.execute(*unit.step, st, unit.down);
+    Transaction tx(s_, TransactionMode::immediate);
+    if (unit.still_needed && !unit.still_needed())
+        return false;
+    const auto rows = unit.work();
+    for (const auto& row : rows)
+        detail::write_version_row(s_, row);
+    if (lock_)
+        lock_->check_held(s_);
+    tx.commit();
+    for (const auto& row : rows) {
+        if (row.kind == StepKind::fresh || row.kind == StepKind::stamped)
+            continue;
+        const double ms = row.duration_ms.value_or(0);
+        report.steps.push_back({row.version, row.description, row.kind, ms});
+        if (row.kind == StepKind::skipped)
+            continue;
+        if (o_.on_step)
+            o_.on_step(StepEvent{b_.name, row.version, row.description, true, unit.down, ms});
+        detail::logger().info("{}: version {} \"{}\" {} in {:.1f} ms", b_.name, row.version, row.description,
+                              unit.logged_as, ms);
+    }
+    return true;
+}
+
+// The guard of work that takes the bind from `from` to `to`: the work is not
+// needed once the bind is there (another process did it), and the bind must
+// still be at `from`.
+std::function<bool()> Runner::moves(long long from, long long to, const Step* step)
+{
+    return [this, from, to, step] {
+        const auto recorded = detail::read_recorded_version(s_);
+        if (to > from && recorded >= to)
+            return false;
+        if (recorded != from)
+            throw Error(ErrorCode::database_error,
+                        "bind '" + b_.name + "' moved to version " + std::to_string(recorded) +
+                            " while strata was taking it from version " + std::to_string(from) + " to " +
+                            std::to_string(to) + "; run again",
+                        context_of(b_, step));
+        return true;
+    };
+}
+
+detail::VersionRow Runner::row_of(const Step& step, StepKind kind, Clock::time_point start) const
+{
+    return {step.version, step.description, kind, checksum(step), since_ms(start)};
 }
 
 void Runner::database_newer(long long current)
@@ -142,18 +211,29 @@ void Runner::database_newer(long long current)
                 context_of(b_));
 }
 
+void Runner::refuse_unversioned_tables()
+{
+    if (d_.has_tables(s_))
+        throw Error(ErrorCode::unversioned,
+                    "bind '" + b_.name + "' has tables but no strata_version, so strata will not guess its version: "
+                    "adopt it with `stamp <version>` once its schema matches that version",
+                    context_of(b_));
+}
+
+void Runner::create_version_table()
+{
+    for (const auto& st : d_.prepare_fresh(s_.url()))
+        s_.execute(st.sql);
+    for (const auto& st : detail::create_version_table(d_))
+        s_.execute(st.sql);
+}
+
 std::unique_ptr<MigrationLock> Runner::acquire_lock()
 {
     d_.prepare_migration_session(s_, o_.lock_timeout);
     if (o_.lock_mode == LockMode::lease)
         return std::make_unique<detail::LeaseLock>(s_, "bind:" + b_.name, o_.lease_ttl, o_.lock_timeout);
     return d_.advisory_lock(s_, o_.lock_timeout);
-}
-
-void Runner::run_frame_before(const Step& step, const TransactionFrame& frame, bool down)
-{
-    for (const auto& st : frame.before)
-        executor_.execute(step, st, down);
 }
 
 void Runner::check_checksums()
@@ -207,15 +287,8 @@ BindReport Runner::run(const std::function<void()>& before_work)
             Transaction tx(s_, TransactionMode::immediate);
             if (!detail::read_current_version_checked(s_)) {
                 created = true;
-                if (d_.has_tables(s_))
-                    throw Error(ErrorCode::unversioned,
-                                "bind '" + b_.name + "' has tables but no strata_version: adopt it with `stamp <version>` "
-                                "once its schema matches that version",
-                                context_of(b_));
-                for (const auto& st : d_.prepare_fresh(s_.url()))
-                    s_.execute(st.sql);
-                for (const auto& st : detail::create_version_table(d_))
-                    s_.execute(st.sql);
+                refuse_unversioned_tables();
+                create_version_table();
             }
             tx.commit();
         }
@@ -236,7 +309,7 @@ BindReport Runner::run(const std::function<void()>& before_work)
 BindReport Runner::fresh_setup()
 {
     BindReport report{b_.name, BindAction::fresh, 0, head_of(b_), {}, {}};
-    auto start = Clock::now();
+    const auto start = Clock::now();
     // The skipped steps' checksums (a hash of every table they create) are
     // computed on another core while the database creates the schema.
     auto skipped_checksums = std::async(std::launch::async, [this] {
@@ -246,56 +319,49 @@ BindReport Runner::fresh_setup()
             out.push_back(step.skipped_on_fresh() ? checksum(step) : std::string());
         return out;
     });
-    Transaction tx(s_, TransactionMode::immediate);
-    if (auto current = detail::read_current_version_checked(s_)) {
-        // Another process set the bind up while this one waited for the write lock.
-        tx.rollback();
-        return upgrade(*current, head_of(b_), BindAction::upgraded);
-    }
-    if (d_.has_tables(s_))
-        throw Error(ErrorCode::unversioned,
-                    "bind '" + b_.name + "' has tables but no strata_version, so strata will not guess its version: "
-                    "adopt it with `stamp <version>` once its schema matches that version",
-                    context_of(b_));
-    try {
-        for (const auto& st : d_.prepare_fresh(s_.url()))
-            s_.execute(st.sql);
-        for (const auto& st : detail::create_version_table(d_))
-            s_.execute(st.sql);
-        for (const auto& st : d_.create_all(b_.models))
-            s_.execute(st.sql);
-    } catch (const DatabaseError& e) {
-        auto c = e.context();
-        c.bind = b_.name;
-        throw DatabaseError(e.kind(), "the fresh setup of bind '" + b_.name + "' failed and was rolled back: " + e.message(), c);
-    }
-    // The steps the models cover are recorded as skipped; seed-data steps run,
-    // against the models' schema (copied only for them).
-    if (std::any_of(b_.steps.begin(), b_.steps.end(), [](const Step& s) { return !s.skipped_on_fresh(); })) {
-        state_.schema = b_.models;
-        state_.exact = true;
-    }
-    const auto checksums = skipped_checksums.get();
-    for (std::size_t i = 0; i < b_.steps.size(); ++i) {
-        const auto& step = b_.steps[i];
-        if (step.skipped_on_fresh()) {
-            detail::write_version_row(s_, {step.version, step.description, StepKind::skipped, checksums[i], std::nullopt});
-            report.steps.push_back({step.version, step.description, StepKind::skipped, 0});
-            continue;
+    std::optional<long long> found;
+    Unit unit;
+    unit.logged_as = "applied on fresh setup";
+    unit.still_needed = [&] {
+        // Another process may have set the bind up while this one waited for the write lock.
+        found = detail::read_current_version_checked(s_);
+        return !found;
+    };
+    unit.work = [&] {
+        refuse_unversioned_tables();
+        try {
+            create_version_table();
+            for (const auto& st : d_.create_all(b_.models))
+                s_.execute(st.sql);
+        } catch (const DatabaseError& e) {
+            auto c = e.context();
+            c.bind = b_.name;
+            throw DatabaseError(e.kind(), "the fresh setup of bind '" + b_.name + "' failed and was rolled back: " + e.message(), c);
         }
-        auto step_start = Clock::now();
-        executor_.run(step, false);
-        double ms = since_ms(step_start);
-        detail::write_version_row(s_, {step.version, step.description, StepKind::applied, checksum(step), ms});
-        report.steps.push_back({step.version, step.description, StepKind::applied, ms});
-        log_step(step, "applied on fresh setup", ms);
-    }
-    double ms = since_ms(start);
-    detail::write_version_row(s_, {head_of(b_), "fresh setup from the models", StepKind::fresh, {}, ms});
-    if (lock_)
-        lock_->check_held(s_);
-    tx.commit();
-    detail::logger().info("{}: fresh setup at version {} in {:.1f} ms", b_.name, head_of(b_), ms);
+        // The steps the models cover are recorded as skipped; seed-data steps run,
+        // against the models' schema (copied only for them).
+        if (std::any_of(b_.steps.begin(), b_.steps.end(), [](const Step& s) { return !s.skipped_on_fresh(); })) {
+            state_.schema = b_.models;
+            state_.exact = true;
+        }
+        const auto checksums = skipped_checksums.get();
+        std::vector<detail::VersionRow> rows;
+        for (std::size_t i = 0; i < b_.steps.size(); ++i) {
+            const auto& step = b_.steps[i];
+            if (step.skipped_on_fresh()) {
+                rows.push_back({step.version, step.description, StepKind::skipped, checksums[i], std::nullopt});
+                continue;
+            }
+            const auto step_start = Clock::now();
+            executor_.run(step, false);
+            rows.push_back(row_of(step, StepKind::applied, step_start));
+        }
+        rows.push_back({head_of(b_), "fresh setup from the models", StepKind::fresh, {}, since_ms(start)});
+        return rows;
+    };
+    if (!commit(unit, report))
+        return upgrade(*found, head_of(b_), BindAction::upgraded);
+    detail::logger().info("{}: fresh setup at version {} in {:.1f} ms", b_.name, head_of(b_), since_ms(start));
     return report;
 }
 
@@ -364,38 +430,24 @@ void Runner::run_pre_upgrade_command(long long from, long long to)
 
 void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
 {
-    const auto frame = d_.frame(step.ops);
-    if (o_.on_step)
-        o_.on_step(StepEvent{b_.name, step.version, step.description, false, false, 0});
-    auto start = Clock::now();
-    AfterPhase after(s_, frame.after);
-    run_frame_before(step, frame, false);
-    Transaction tx(s_, TransactionMode::immediate);
+    const auto start = Clock::now();
+    Unit unit;
+    unit.step = &step;
+    unit.frame = d_.frame(step.ops);
     // Without a lock held across steps (SQLite), writers wait for one another
-    // here, and whoever comes second finds the bind moved on.
-    if (!lock_) {
-        const auto recorded = detail::read_recorded_version(s_);
-        if (recorded >= step.version)
-            return;  // another process applied it (the transaction rolls back)
-        if (recorded != step.version - 1)
-            throw Error(ErrorCode::database_error,
-                        "bind '" + b_.name + "' is at version " + std::to_string(recorded) + " while step " +
-                            std::to_string(step.version) + " was next; run again",
-                        context_of(b_, &step));
-    }
-    if (!backed_up) {
-        take_backup(step.version - 1, report);
-        backed_up = true;
-    }
-    executor_.run(step, false);
-    executor_.check(step, frame, false);
-    double ms = since_ms(start);
-    detail::write_version_row(s_, {step.version, step.description, StepKind::applied, checksum(step), ms});
-    if (lock_)
-        lock_->check_held(s_);
-    tx.commit();
-    report.steps.push_back({step.version, step.description, StepKind::applied, ms});
-    log_step(step, "applied", ms);
+    // in the transaction, and whoever comes second finds the bind moved on.
+    if (!lock_)
+        unit.still_needed = moves(step.version - 1, step.version, &step);
+    unit.work = [&] {
+        if (!backed_up) {
+            take_backup(step.version - 1, report);
+            backed_up = true;
+        }
+        executor_.run(step, false);
+        executor_.check(step, unit.frame, false);
+        return std::vector{row_of(step, StepKind::applied, start)};
+    };
+    commit(unit, report);
 }
 
 void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
@@ -403,14 +455,8 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
     // The step cannot hide in a transaction, so other migrators are kept out by a
     // lock instead, and the version is read again under it: it runs exactly once.
     auto outside = lock_ ? nullptr : d_.outside_transaction_lock(s_, o_.lock_timeout);
-    const auto recorded = detail::read_recorded_version(s_);
-    if (recorded >= step.version)
+    if (!moves(step.version - 1, step.version, &step)())
         return;
-    if (recorded != step.version - 1)
-        throw Error(ErrorCode::database_error,
-                    "bind '" + b_.name + "' is at version " + std::to_string(recorded) + " while step " +
-                        std::to_string(step.version) + " was next; run again",
-                    context_of(b_, &step));
     // A run interrupted after the statement (or in the middle of CREATE INDEX
     // CONCURRENTLY, which leaves an INVALID index) is resumed, not failed.
     const Op& op = step.ops.front();
@@ -432,7 +478,7 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
     } else if (const auto* drop = std::get_if<DropIndex>(&op)) {
         run_statement = d_.index_state(s_, drop->name) != IndexState::absent;
     }
-    auto start = Clock::now();
+    const auto start = Clock::now();
     for (const auto& st : cleanup)
         executor_.execute(step, st, false);
     if (run_statement) {
@@ -444,57 +490,44 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
             state_.exact = false;  // the tracked schema lagged
         }
     }
-    double ms = since_ms(start);
-    Transaction tx(s_, TransactionMode::immediate);
-    detail::write_version_row(s_, {step.version, step.description, StepKind::applied, checksum(step), ms});
-    if (lock_)
-        lock_->check_held(s_);
-    tx.commit();
-    report.steps.push_back({step.version, step.description, StepKind::applied, ms});
-    log_step(step, run_statement ? "applied (no transaction)" : "recorded (already built)", ms);
+    // The statement is done; its record is a transaction of its own.
+    Unit unit;
+    unit.logged_as = run_statement ? "applied (no transaction)" : "recorded (already built)";
+    unit.work = [&] { return std::vector{row_of(step, StepKind::applied, start)}; };
+    commit(unit, report);
 }
 
 void Runner::apply_atomically(const std::vector<const Step*>& pending, BindReport& report)
 {
-    TransactionFrame frame;
+    Unit unit;
     for (const auto* step : pending) {
         if (step->no_transaction)
             throw ConfigError("bind '" + b_.name + "': step " + std::to_string(step->version) +
                               " runs without a transaction, so the pending steps cannot run as one: upgrade without "
                               "--atomic");
-        frame.merge(d_.frame(step->ops));
+        unit.frame.merge(d_.frame(step->ops));
     }
     const long long from = pending.front()->version - 1;
-    AfterPhase after(s_, frame.after);
-    run_frame_before(*pending.front(), frame, false);
-    Transaction tx(s_, TransactionMode::immediate);
-    const auto current = detail::read_recorded_version(s_);
-    if (current >= pending.back()->version)
-        return;  // another process did it (the transaction rolls back)
-    if (current != from)
-        throw Error(ErrorCode::database_error,
-                    "bind '" + b_.name + "' moved to version " + std::to_string(current) +
-                        " while the atomic upgrade started; run again",
-                    context_of(b_));
-    take_backup(current, report);
-    executor_.stays_at(from);  // a failing step rolls back the whole batch
-    for (const auto* step : pending) {
-        auto start = Clock::now();
-        executor_.run(*step, false);
-        // The frame's checks after data code and raw SQL too, which ran with
-        // foreign keys off if any step of the batch needed them off.
-        if (!frame.checks.empty() && has_opaque_ops(*step))
-            executor_.check(*step, frame, false);
-        double ms = since_ms(start);
-        detail::write_version_row(s_, {step->version, step->description, StepKind::applied, checksum(*step), ms});
-        report.steps.push_back({step->version, step->description, StepKind::applied, ms});
-    }
-    executor_.check(*pending.back(), frame, false);
-    if (lock_)
-        lock_->check_held(s_);
-    tx.commit();
-    for (std::size_t i = 0; i < pending.size(); ++i)
-        log_step(*pending[i], "applied (atomic)", report.steps[report.steps.size() - pending.size() + i].duration_ms);
+    unit.step = pending.front();
+    unit.logged_as = "applied (atomic)";
+    unit.still_needed = moves(from, pending.back()->version, pending.front());
+    unit.work = [&] {
+        take_backup(from, report);
+        executor_.stays_at(from);  // a failing step rolls back the whole batch
+        std::vector<detail::VersionRow> rows;
+        for (const auto* step : pending) {
+            const auto start = Clock::now();
+            executor_.run(*step, false);
+            // The frame's checks after data code and raw SQL too, which ran with
+            // foreign keys off if any step of the batch needed them off.
+            if (!unit.frame.checks.empty() && has_opaque_ops(*step))
+                executor_.check(*step, unit.frame, false);
+            rows.push_back(row_of(*step, StepKind::applied, start));
+        }
+        executor_.check(*pending.back(), unit.frame, false);
+        return rows;
+    };
+    commit(unit, report);
 }
 
 BindReport Runner::upgrade(long long current, long long target, BindAction action)
@@ -524,6 +557,31 @@ BindReport Runner::upgrade(long long current, long long target, BindAction actio
     return report;
 }
 
+void Runner::revert_step(const Step& step, BindReport& report)
+{
+    const auto start = Clock::now();
+    Unit unit;
+    unit.step = &step;
+    unit.down = true;
+    unit.frame = d_.frame(detail::step_ops(step, true, b_.name));
+    unit.logged_as = "reverted";
+    unit.still_needed = moves(step.version, step.version - 1, &step);
+    auto outside = step.no_transaction && !lock_ ? d_.outside_transaction_lock(s_, o_.lock_timeout) : nullptr;
+    if (step.no_transaction) {
+        // Its one statement runs on its own (DROP INDEX CONCURRENTLY cannot run in a transaction).
+        unit.still_needed();
+        executor_.run(step, true);
+    }
+    unit.work = [&] {
+        if (!step.no_transaction) {
+            executor_.run(step, true);
+            executor_.check(step, unit.frame, true);
+        }
+        return std::vector{row_of(step, StepKind::reverted, start)};
+    };
+    commit(unit, report);
+}
+
 BindReport Runner::downgrade(long long to)
 {
     auto current = detail::read_current_version(s_);
@@ -543,40 +601,8 @@ BindReport Runner::downgrade(long long to)
     for (const auto* step : path)
         (void)detail::step_ops(*step, true, b_.name);
     lock_ = acquire_lock();
-    for (const auto* step : path) {
-        const auto frame = d_.frame(detail::step_ops(*step, true, b_.name));
-        if (o_.on_step)
-            o_.on_step(StepEvent{b_.name, step->version, step->description, false, true, 0});
-        auto start = Clock::now();
-        AfterPhase after(s_, frame.after);
-        run_frame_before(*step, frame, true);
-        auto outside = step->no_transaction && !lock_ ? d_.outside_transaction_lock(s_, o_.lock_timeout) : nullptr;
-        auto check_version = [&] {
-            auto now = detail::read_recorded_version(s_);
-            if (now != step->version)
-                throw Error(ErrorCode::database_error,
-                            "bind '" + b_.name + "' moved to version " + std::to_string(now) + " during the downgrade; run again",
-                            context_of(b_, step));
-        };
-        if (step->no_transaction) {
-            // Its one statement runs on its own (DROP INDEX CONCURRENTLY cannot run in a transaction).
-            check_version();
-            executor_.run(*step, true);
-        }
-        Transaction tx(s_, TransactionMode::immediate);
-        check_version();
-        if (!step->no_transaction) {
-            executor_.run(*step, true);
-            executor_.check(*step, frame, true);
-        }
-        double ms = since_ms(start);
-        detail::write_version_row(s_, {step->version, step->description, StepKind::reverted, checksum(*step), ms});
-        if (lock_)
-            lock_->check_held(s_);
-        tx.commit();
-        report.steps.push_back({step->version, step->description, StepKind::reverted, ms});
-        log_step(*step, "reverted", ms, true);
-    }
+    for (const auto* step : path)
+        revert_step(*step, report);
     report.to = to;
     return report;
 }
@@ -586,20 +612,22 @@ BindReport Runner::stamp(long long version)
     if (version < 0 || version > head_of(b_))
         throw ConfigError("bind '" + b_.name + "': stamp needs a version from 0 to " + std::to_string(head_of(b_)));
     lock_ = acquire_lock();
-    Transaction tx(s_, TransactionMode::immediate);
-    auto current = detail::read_current_version_checked(s_);
-    if (!current) {
-        for (const auto& st : d_.prepare_fresh(s_.url()))
-            s_.execute(st.sql);
-        for (const auto& st : detail::create_version_table(d_))
-            s_.execute(st.sql);
-    } else {
-        detail::logger().warn("{}: stamping version {} over a history that is at {}", b_.name, version, *current);
-    }
-    std::string description = version == 0 ? "stamped" : "stamped at \"" + b_.steps[static_cast<std::size_t>(version - 1)].description + "\"";
-    detail::write_version_row(s_, {version, description, StepKind::stamped, {}, std::nullopt});
-    tx.commit();
-    return BindReport{b_.name, BindAction::stamped, current.value_or(0), version, {}, {}};
+    std::optional<long long> current;
+    Unit unit;
+    unit.work = [&] {
+        current = detail::read_current_version_checked(s_);
+        if (current)
+            detail::logger().warn("{}: stamping version {} over a history that is at {}", b_.name, version, *current);
+        else
+            create_version_table();
+        std::string description = version == 0 ? "stamped"
+                                                : "stamped at \"" + b_.steps[static_cast<std::size_t>(version - 1)].description + "\"";
+        return std::vector<detail::VersionRow>{{version, description, StepKind::stamped, {}, std::nullopt}};
+    };
+    BindReport report{b_.name, BindAction::stamped, 0, version, {}, {}};
+    commit(unit, report);
+    report.from = current.value_or(0);
+    return report;
 }
 
 // ---- validation of steps ----
