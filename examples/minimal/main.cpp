@@ -1,12 +1,9 @@
 // minimal-demo: one bind, its models and two steps; run() sets an empty database
 // up from the models, upgrades an older one, and leaves one at head alone.
-//   minimal-demo [URL]                 start (default sqlite:minimal.db)
-//   minimal-demo [URL] db <command>    the strata commands: status, history, verify, ...
+//   minimal-demo [--bind app=URL]                 start (default sqlite:minimal.db)
+//   minimal-demo [--bind app=URL] db <command>    the strata commands: status, history, verify, ...
 #include <strata/cli.hpp>
 #include <strata/strata.hpp>
-
-
-#include <iostream>
 
 struct User {
     std::int64_t id;
@@ -16,7 +13,7 @@ struct User {
 
 namespace {
 
-strata::Upgrader make_upgrader(const std::string& url)
+strata::Upgrader make_upgrader(const strata::cli::Environment& env)
 {
     strata::Schema app("app");  // the models: the schema at head
     app.table<User>("user")
@@ -25,7 +22,7 @@ strata::Upgrader make_upgrader(const std::string& url)
         .column(&User::name, "name");
 
     strata::Upgrader up;
-    auto b = up.bind("app", strata::defer_connect(url), app);
+    auto b = up.bind("app", strata::defer_connect(env.url("app")), app);
     // Steps are frozen: each spells out what it creates and never reads the models.
     b.step(1, "users", [](strata::Ops& o) {
         o.create_table(strata::table("user")
@@ -42,21 +39,8 @@ strata::Upgrader make_upgrader(const std::string& url)
 
 int main(int argc, char** argv)
 {
-    int first = 1;  // argv[first]: "db" or nothing
-    std::string url = "sqlite:minimal.db";
-    if (argc > 1 && std::string(argv[1]) != "db") {
-        url = argv[1];
-        first = 2;
-    }
-    try {
-        auto up = make_upgrader(url);
-        if (argc > first && std::string(argv[first]) == "db")
-            return strata::cli::main(argc - first, argv + first, up, "minimal-demo db");
-        for (const auto& b : up.run().binds)
-            std::cout << b.bind << ": " << b.action << " at version " << b.to << "\n";
-        return 0;
-    } catch (const strata::Error& e) {
-        std::cerr << "minimal-demo: " << e.what() << "\n";
-        return strata::cli::exit_code(e);
-    }
+    strata::cli::Config defaults;
+    defaults.default_env = "local";
+    defaults.environments["local"] = {{"app", "sqlite:minimal.db"}};
+    return strata::cli::app_main(argc, argv, make_upgrader, defaults);
 }

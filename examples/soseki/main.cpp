@@ -5,7 +5,6 @@
 
 #include <strata/cli.hpp>
 
-#include <algorithm>
 #include <iostream>
 
 namespace {
@@ -21,16 +20,10 @@ strata::cli::Config defaults()
 
 strata::Upgrader make_upgrader(const strata::cli::Environment& env)
 {
-    auto url = [&](const char* bind) {
-        auto it = env.urls.find(bind);
-        if (it == env.urls.end())
-            throw strata::ConfigError(std::string("environment '") + env.name + "' has no URL for bind '" + bind + "'");
-        return it->second;
-    };
     strata::Upgrader up;
-    auto app = up.bind("app", strata::defer_connect(url("app")), soseki::app_models());
+    auto app = up.bind("app", strata::defer_connect(env.url("app")), soseki::app_models());
     soseki::app_steps(app);
-    auto log = up.bind("log", strata::defer_connect(url("log")), soseki::log_models());
+    auto log = up.bind("log", strata::defer_connect(env.url("log")), soseki::log_models());
     soseki::log_steps(log);
     return up;
 }
@@ -55,25 +48,5 @@ int start(strata::Upgrader& up)
 
 int main(int argc, char** argv)
 {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    // The words before "db" are the application's options (strata's global ones).
-    auto db = std::find(args.begin(), args.end(), "db");
-    std::vector<std::string> options(args.begin(), db);
-    if (std::find(options.begin(), options.end(), "--help") != options.end() ||
-        std::find(options.begin(), options.end(), "-h") != options.end()) {
-        std::cout << "usage: soseki-demo [--env NAME] [--config FILE]      start: set up or upgrade both databases\n"
-                     "       soseki-demo [--env NAME] db <command> ...    the strata commands (db --help lists them)\n";
-        return 0;
-    }
-    if (db != args.end()) {
-        options.insert(options.end(), db + 1, args.end());
-        return strata::cli::run(options, make_upgrader, defaults(), "soseki-demo db");
-    }
-    try {
-        auto up = make_upgrader(strata::cli::environment(options, defaults()));
-        return start(up);
-    } catch (const strata::Error& e) {
-        std::cerr << "soseki-demo: " << e.what() << "\n";
-        return strata::cli::exit_code(e);
-    }
+    return strata::cli::app_main(argc, argv, make_upgrader, defaults(), start);
 }

@@ -1,5 +1,5 @@
-// The strata command line: the generic `strata` tool and the same commands
-// embedded in an application (`myapp [--env NAME] db <command> ...`).
+// The strata command line: the generic `strata` tool, and an application's
+// main() with the same commands (`myapp [--env NAME] db <command> ...`).
 #pragma once
 
 #include <functional>
@@ -50,30 +50,33 @@ struct Config {
 struct Environment {
     std::string name;
     std::map<std::string, std::string> urls;
+
+    // The URL of a bind; throws ConfigError naming the bind and the ways to give one.
+    [[nodiscard]] const std::string& url(const std::string& bind) const;
 };
 
 // Builds the application's upgrader for an environment. Use strata::defer_connect
 // so offline commands (sql, --help) never open a database.
 using UpgraderFactory = std::function<Upgrader(const Environment&)>;
 
+// What an application does at a start with its upgrader (run() it, then serve);
+// returns the exit code.
+using StartFunction = std::function<int(Upgrader&)>;
+
 // `strata [global options] <command> [arguments]`.
 int main(int argc, char** argv);
 
-// The commands embedded in an application that has built its upgrader: argv as
-// main() gets it (argv[0] names the program in help, unless `program` does), so
-// `myapp db status` is `strata::cli::main(argc - 1, argv + 1, upgrader, "myapp db")`.
-// The binds are the upgrader's: --bind and --env do not apply.
-int main(int argc, char** argv, Upgrader& upgrader, const std::string& program = {});
-
-// An application's embedded commands, built per environment: `args` are the words after the
-// application's own (the global options and the command), `defaults` the
-// application's configuration, `program` how to name it in help ("myapp db").
-int run(const std::vector<std::string>& args, const UpgraderFactory& make, const Config& defaults = {},
-        const std::string& program = "app db");
-
-// The environment that global options (--env, --config, --bind) select, for an
-// application's own start. Throws ConfigError for an unknown environment or option.
-[[nodiscard]] Environment environment(const std::vector<std::string>& global_options, const Config& defaults = {});
+// An application's whole main():
+//   myapp [global options]                 builds the upgrader for the environment
+//                                          and calls `start` (by default: run() it
+//                                          and print "<bind>: <action> at version N")
+//   myapp [global options] db <command>    the strata commands on the same binds
+//   myapp --help                           both usages (`myapp db --help`: the commands)
+// Global options: --env, --config, --bind NAME=URL, -v, -q (and strata's others
+// for the db commands). An error prints as "myapp: <message>" and returns its
+// exit code.
+int app_main(int argc, char** argv, const UpgraderFactory& make, const Config& defaults = {},
+             const StartFunction& start = {});
 
 // The exit code for an error, as the commands use them.
 [[nodiscard]] int exit_code(const Error& error);

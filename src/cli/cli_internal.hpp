@@ -38,9 +38,17 @@ struct GlobalOptions {
 
 // Parses the words before and including the command; the rest are the command's.
 GlobalOptions parse_global(const std::vector<std::string>& words);
+// One global option at words[i] (moving i past its value); false when words[i]
+// is not one. -h/--help and --version are the caller's.
+bool take_global_option(const std::vector<std::string>& words, std::size_t& i, GlobalOptions& o);
 int exit_code_of(const Error& e);
 void set_verbosity(int verbosity);
+// The environment the options select: the defaults, the config file over them
+// (`config` gets the merged options), STRATA_<BIND>_URL, then --bind.
 Environment resolve_environment(const GlobalOptions& o, const Config& defaults, Config& config);
+// "STRATA_APP_URL" for bind "app".
+std::string env_var_for(const std::string& bind);
+RunOptions run_options_of(const GlobalOptions& o, const Config& config);
 
 // Where output goes: data to stdout, diagnostics to stderr, colour only on a
 // terminal and never with NO_COLOR, a progress line only on a terminal.
@@ -94,6 +102,10 @@ long long parse_version(const std::string& text, const std::string& what);
 
 // `strata --help`: the commands and global options ({program} stands for the program).
 extern const char* const general_help;
+// `myapp --help` of an application's app_main.
+extern const char* const application_help;
+// `text` with {program} replaced.
+std::string with_program(std::string text, const std::string& program);
 // Help text of a command (empty when there is no such command).
 std::string help_of(const std::string& command, const std::string& program);
 

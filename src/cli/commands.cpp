@@ -543,4 +543,25 @@ int cmd_diff(Context& c)
     return found.empty() ? ok : differences;
 }
 
+Scratch::Scratch(const Database& like, const std::string& scratch_url) : like_(like.url())
+{
+    if (scratch_url.empty())
+        return;
+    // Another server of the bind's engine: its location, the bind's schema.
+    auto server = Url::parse(scratch_url);
+    if (server.scheme != like_.scheme)
+        return;
+    const auto schema = like_.params.find("schema");
+    server.params.erase("schema");
+    if (schema != like_.params.end())
+        server.params.insert(*schema);
+    like_ = std::move(server);
+}
+
+Database Scratch::make()
+{
+    made_.push_back(std::make_unique<ScratchDatabase>(like_.unmasked()));
+    return made_.back()->connect();
+}
+
 }  // namespace strata::cli::detail

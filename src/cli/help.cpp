@@ -148,16 +148,24 @@ Exit 0 when they are equal, 3 when they differ (the differences are listed).
 
 }  // namespace
 
+const char* const application_help = R"(usage: {program} [global options]                start: set up or upgrade its databases, then run
+       {program} [global options] db <command>   the strata commands on its databases ({program} db --help)
+
+Global options: --env NAME, --config FILE, --bind NAME=URL (also STRATA_<BIND>_URL), -v, -q
+)";
+
+std::string with_program(std::string text, const std::string& program)
+{
+    for (auto at = text.find("{program}"); at != std::string::npos; at = text.find("{program}"))
+        text.replace(at, 9, program);
+    return text;
+}
+
 std::string help_of(const std::string& command, const std::string& program)
 {
-    for (const auto& h : helps) {
-        if (command != h.command)
-            continue;
-        std::string text = h.text;
-        for (auto at = text.find("{program}"); at != std::string::npos; at = text.find("{program}"))
-            text.replace(at, 9, program);
-        return text;
-    }
+    for (const auto& h : helps)
+        if (command == h.command)
+            return with_program(h.text, program);
     return {};
 }
 

@@ -397,33 +397,62 @@ TEST_P(CliSuite, EmbeddedCommandsOfAnApplication)
     EXPECT_NE(sql.out.find("ALTER TABLE \"access\" ADD COLUMN \"response_time\" integer"), std::string::npos);
 }
 
-TEST_P(CliSuite, CommandsOfAProgramThatBuiltItsUpgrader)
+TEST_P(CliSuite, AnApplicationsMainIsOneCall)
 {
-    // examples/minimal hands its upgrader to strata::cli::main.
+    // examples/minimal's main() is strata::cli::app_main(argc, argv, make_upgrader, defaults).
     const std::string minimal = fs::path(STRATA_CLI_PATH).parent_path() / "minimal-demo";
     const auto url = new_url();
-    auto status = run_program(minimal, {url, "db", "status", "--json"});
+    const std::vector<std::string> bind{"--bind", "app=" + url};
+    auto with = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), bind.begin(), bind.end());
+        return run_program(minimal, args);
+    };
+    auto status = with({"db", "status", "--json"});
     ASSERT_EQ(status.exit_code, 0) << status.err;
     auto j = json::parse(status.out);
     EXPECT_EQ(j["binds"][0]["state"], "fresh");
     EXPECT_EQ(j["binds"][0]["head"], 2);
-    auto started = run_program(minimal, {url});
+    auto started = with({});
     ASSERT_EQ(started.exit_code, 0) << started.err;
     EXPECT_NE(started.out.find("app: fresh at version 2"), std::string::npos) << started.out;
-    EXPECT_EQ(run_program(minimal, {url}).out, "app: up_to_date at version 2\n");
-    auto verified = run_program(minimal, {url, "db", "verify"});
+    EXPECT_EQ(with({}).out, "app: up_to_date at version 2\n");
+    auto verified = with({"db", "verify"});
     EXPECT_EQ(verified.exit_code, 0) << verified.err << verified.out;
-    auto history = run_program(minimal, {url, "db", "--json", "history"});
+    // Global options also after "db", as strata takes them.
+    auto history = run_program(minimal, {"db", "--json", "history", "--bind", "app=" + url});
     ASSERT_EQ(history.exit_code, 0) << history.err;
     auto h = json::parse(history.out);
     ASSERT_EQ(h["binds"][0]["entries"].size(), 3u);  // steps 1 and 2 skipped, the fresh row
     EXPECT_EQ(h["binds"][0]["entries"][2]["kind"], "fresh");
-    auto bound = run_program(minimal, {url, "db", "--bind", "app=sqlite:other.db", "status"});
-    EXPECT_EQ(bound.exit_code, 2);
-    EXPECT_NE(bound.err.find("--bind and --env do not apply"), std::string::npos) << bound.err;
-    auto help = run_program(minimal, {url, "db", "--help"});
+    // The environment variable of the bind, as for strata.
+    auto from_env = run_program(minimal, {"db", "status"}, {"STRATA_APP_URL=" + url});
+    EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
+    EXPECT_NE(from_env.out.find("version 2"), std::string::npos) << from_env.out;
+
+    auto help = run_program(minimal, {"--help"});
     EXPECT_EQ(help.exit_code, 0);
-    EXPECT_NE(help.out.find("minimal-demo db"), std::string::npos);
+    EXPECT_NE(help.out.find("minimal-demo [global options] db <command>"), std::string::npos) << help.out;
+    auto commands = run_program(minimal, {"db", "--help"});
+    EXPECT_EQ(commands.exit_code, 0);
+    EXPECT_NE(commands.out.find("usage: minimal-demo db [global options] <command>"), std::string::npos) << commands.out;
+    auto word = run_program(minimal, {"status"});
+    EXPECT_EQ(word.exit_code, 2);
+    EXPECT_NE(word.err.find("unknown word 'status'"), std::string::npos) << word.err;
+    auto option = run_program(minimal, {"--frobnicate"});
+    EXPECT_EQ(option.exit_code, 2);
+    EXPECT_NE(option.err.find("unknown option '--frobnicate'"), std::string::npos) << option.err;
+    auto env = run_program(minimal, {"--env", "staging"});
+    EXPECT_EQ(env.exit_code, 2);
+    EXPECT_NE(env.err.find("unknown environment 'staging' (environments: local)"), std::string::npos) << env.err;
+    // soseki-demo's main() gives app_main its own start.
+    const std::string soseki = fs::path(STRATA_CLI_PATH).parent_path() / "soseki-demo";
+    const auto config = dir_.path() / "half.json";
+    std::ofstream(config) << json{{"environments", {{"half", {{"binds", {{"app", new_url()}}}}}}}}.dump();
+    auto no_log = run_program(soseki, {"--config", config.string(), "--env", "half"});
+    EXPECT_EQ(no_log.exit_code, 2) << no_log.err;
+    EXPECT_NE(no_log.err.find("soseki-demo: bind 'log' has no URL in environment 'half': give --bind log=URL, "
+                              "STRATA_LOG_URL"),
+              std::string::npos) << no_log.err;
 }
 
 }  // namespace strata::test

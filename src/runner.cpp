@@ -1,0 +1,583 @@
+// The runner: fresh setup, upgrade, atomic upgrade, downgrade and stamp of one bind.
+#include "runner.hpp"
+
+#include "lease_lock.hpp"
+#include "log.hpp"
+#include "strata/errors.hpp"
+#include "strata/inspect.hpp"
+#include "text.hpp"
+#include "version_store.hpp"
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <optional>
+#include <set>
+#include <sys/wait.h>
+
+namespace strata::detail {
+
+ErrorContext context_of(const Bind& b, const Step* step)
+{
+    ErrorContext c;
+    c.bind = b.name;
+    if (step) {
+        c.version = step->version;
+        c.description = step->description;
+    }
+    return c;
+}
+
+long long head_of(const Bind& b)
+{
+    return b.steps.empty() ? 0 : b.steps.back().version;
+}
+
+// Raw SQL or data code: strata cannot see what the step changes.
+bool has_opaque_ops(const Step& step)
+{
+    return std::any_of(step.ops.begin(), step.ops.end(), [](const Op& op) { return !is_model_expressible(op); });
+}
+
+namespace {
+
+double since_ms(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Runs the statements after a step's transaction whatever happens (foreign keys
+// back on after a rebuild, also when the step failed).
+class AfterPhase {
+public:
+    AfterPhase(Session& session, std::vector<Statement> statements) : session_(session), statements_(std::move(statements)) {}
+    ~AfterPhase()
+    {
+        for (const auto& st : statements_) {
+            try {
+                session_.execute(st.sql);
+            } catch (const std::exception& e) {
+                detail::logger().error("restoring the connection after a step ('{}'): {}", st.sql, e.what());
+            }
+        }
+    }
+    AfterPhase(const AfterPhase&) = delete;
+    AfterPhase& operator=(const AfterPhase&) = delete;
+
+private:
+    Session& session_;
+    std::vector<Statement> statements_;
+};
+}  // namespace
+
+bool Runner::commit(const Unit& unit, BindReport& report)
+{
+    if (unit.step && o_.on_step)
+        o_.on_step(StepEvent{b_.name, unit.step->version, unit.step->description, false, unit.down, 0});
+    AfterPhase after(s_, unit.frame.after);
+    for (const auto& st : unit.frame.before) {
+        if (unit.step)
+            executor_.execute(*unit.step, st, unit.down);
+        else
+            s_.execute(st.sql);
+    }
+    Transaction tx(s_, TransactionMode::immediate);
+    if (unit.still_needed && !unit.still_needed())
+        return false;
+    const auto rows = unit.work();
+    for (const auto& row : rows)
+        detail::write_version_row(s_, row);
+    if (lock_)
+        lock_->check_held(s_);
+    tx.commit();
+    for (const auto& row : rows) {
+        if (row.kind == StepKind::fresh || row.kind == StepKind::stamped)
+            continue;
+        const double ms = row.duration_ms.value_or(0);
+        report.steps.push_back({row.version, row.description, row.kind, ms});
+        if (row.kind == StepKind::skipped)
+            continue;
+        if (o_.on_step)
+            o_.on_step(StepEvent{b_.name, row.version, row.description, true, unit.down, ms});
+        detail::logger().info("{}: version {} \"{}\" {} in {:.1f} ms", b_.name, row.version, row.description,
+                              unit.logged_as, ms);
+    }
+    return true;
+}
+
+// The guard of work that takes the bind from `from` to `to`: the work is not
+// needed once the bind is there (another process did it), and the bind must
+// still be at `from`.
+std::function<bool()> Runner::moves(long long from, long long to, const Step* step)
+{
+    return [this, from, to, step] {
+        const auto recorded = detail::read_recorded_version(s_);
+        if (to > from && recorded >= to)
+            return false;
+        if (recorded != from)
+            throw Error(ErrorCode::database_error,
+                        "bind '" + b_.name + "' moved to version " + std::to_string(recorded) +
+                            " while strata was taking it from version " + std::to_string(from) + " to " +
+                            std::to_string(to) + "; run again",
+                        context_of(b_, step));
+        return true;
+    };
+}
+
+detail::VersionRow Runner::row_of(const Step& step, StepKind kind, Clock::time_point start) const
+{
+    return {step.version, step.description, kind, checksum(step), since_ms(start)};
+}
+
+void Runner::database_newer(long long current)
+{
+    throw Error(ErrorCode::database_newer,
+                "bind '" + b_.name + "' is at version " + std::to_string(current) + " but this program knows steps up to " +
+                    std::to_string(head_of(b_)) + ": the database was upgraded by a newer release; run that release "
+                    "(or downgrade the database with it)",
+                context_of(b_));
+}
+
+void Runner::refuse_unversioned_tables()
+{
+    if (d_.has_tables(s_))
+        throw Error(ErrorCode::unversioned,
+                    "bind '" + b_.name + "' has tables but no strata_version, so strata will not guess its version: "
+                    "adopt it with `stamp <version>` once its schema matches that version",
+                    context_of(b_));
+}
+
+void Runner::create_version_table()
+{
+    for (const auto& st : d_.prepare_fresh(s_.url()))
+        s_.execute(st.sql);
+    for (const auto& st : detail::create_version_table(d_))
+        s_.execute(st.sql);
+}
+
+std::unique_ptr<MigrationLock> Runner::acquire_lock()
+{
+    d_.prepare_migration_session(s_, o_.lock_timeout);
+    if (o_.lock_mode == LockMode::lease)
+        return std::make_unique<detail::LeaseLock>(s_, "bind:" + b_.name, o_.lease_ttl, o_.lock_timeout);
+    return d_.advisory_lock(s_, o_.lock_timeout);
+}
+
+void Runner::check_checksums()
+{
+    std::map<long long, std::string> recorded;
+    for (const auto& e : detail::read_history(s_))
+        if ((e.kind == StepKind::applied || e.kind == StepKind::skipped) && !e.checksum.empty())
+            recorded[e.version] = e.checksum;
+    std::vector<std::string> changed;
+    for (const auto& step : b_.steps)
+        if (auto it = recorded.find(step.version); it != recorded.end() && it->second != checksum(step))
+            changed.push_back(std::to_string(step.version));
+    if (changed.empty())
+        return;
+    std::string message = "bind '" + b_.name + "': the program's step(s) " + detail::join(changed, ", ") +
+                          " differ from what was recorded when they were applied";
+    if (o_.strict_checksums)
+        throw Error(ErrorCode::checksum_mismatch, message + " (strict mode): restore the steps as they were", context_of(b_));
+    detail::logger().warn("{}", message);
+}
+
+BindReport Runner::run(const std::function<void()>& before_work)
+{
+    const long long head = head_of(b_);
+    const long long target = o_.target.value_or(head);
+    if (target < 0 || target > head)
+        throw ConfigError("bind '" + b_.name + "': target version " + std::to_string(target) + " is outside 0.." +
+                          std::to_string(head));
+    // The start of an up-to-date application: one query, no lock, no DDL.
+    auto current = detail::read_current_version(s_);
+    if (current && *current > head)
+        database_newer(*current);
+    if (current && *current == target) {
+        if (o_.strict_checksums)
+            check_checksums();
+        return BindReport{b_.name, BindAction::up_to_date, *current, *current, {}, {}};
+    }
+    if (before_work)
+        before_work();
+    lock_ = acquire_lock();
+    // Another process may have done it meanwhile. (Without a lock held across
+    // steps, each transaction below checks again anyway.)
+    if (lock_)
+        current = detail::read_current_version(s_);
+    if (!current) {
+        if (!o_.replay && !b_.without_models && target == head)
+            return fresh_setup();
+        // Chain from empty: strata_version first, then every step as an upgrade.
+        bool created = false;
+        {
+            Transaction tx(s_, TransactionMode::immediate);
+            if (!detail::read_current_version_checked(s_)) {
+                created = true;
+                refuse_unversioned_tables();
+                create_version_table();
+            }
+            tx.commit();
+        }
+        current = detail::read_current_version(s_);
+        // The bind had no tables: nothing to read back.
+        state_.exact = created && current == 0;
+        return upgrade(current.value_or(0), target, BindAction::replayed);
+    }
+    if (*current > head)
+        database_newer(*current);
+    if (*current > target)
+        throw ConfigError("bind '" + b_.name + "' is at version " + std::to_string(*current) + ", above the target " +
+                          std::to_string(target) + ": use downgrade to go back");
+    check_checksums();
+    return upgrade(*current, target, BindAction::upgraded);
+}
+
+BindReport Runner::fresh_setup()
+{
+    BindReport report{b_.name, BindAction::fresh, 0, head_of(b_), {}, {}};
+    const auto start = Clock::now();
+    // The skipped steps' checksums (a hash of every table they create) are
+    // computed on another core while the database creates the schema.
+    auto skipped_checksums = std::async(std::launch::async, [this] {
+        std::vector<std::string> out;
+        out.reserve(b_.steps.size());
+        for (const auto& step : b_.steps)
+            out.push_back(step.skipped_on_fresh() ? checksum(step) : std::string());
+        return out;
+    });
+    std::optional<long long> found;
+    Unit unit;
+    unit.logged_as = "applied on fresh setup";
+    unit.still_needed = [&] {
+        // Another process may have set the bind up while this one waited for the write lock.
+        found = detail::read_current_version_checked(s_);
+        return !found;
+    };
+    unit.work = [&] {
+        refuse_unversioned_tables();
+        try {
+            create_version_table();
+            for (const auto& st : d_.create_all(b_.models))
+                s_.execute(st.sql);
+        } catch (const DatabaseError& e) {
+            auto c = e.context();
+            c.bind = b_.name;
+            throw DatabaseError(e.kind(), "the fresh setup of bind '" + b_.name + "' failed and was rolled back: " + e.message(), c);
+        }
+        // The steps the models cover are recorded as skipped; seed-data steps run,
+        // against the models' schema (copied only for them).
+        if (std::any_of(b_.steps.begin(), b_.steps.end(), [](const Step& s) { return !s.skipped_on_fresh(); })) {
+            state_.schema = b_.models;
+            state_.exact = true;
+        }
+        const auto checksums = skipped_checksums.get();
+        std::vector<detail::VersionRow> rows;
+        for (std::size_t i = 0; i < b_.steps.size(); ++i) {
+            const auto& step = b_.steps[i];
+            if (step.skipped_on_fresh()) {
+                rows.push_back({step.version, step.description, StepKind::skipped, checksums[i], std::nullopt});
+                continue;
+            }
+            const auto step_start = Clock::now();
+            executor_.run(step, false);
+            rows.push_back(row_of(step, StepKind::applied, step_start));
+        }
+        rows.push_back({head_of(b_), "fresh setup from the models", StepKind::fresh, {}, since_ms(start)});
+        return rows;
+    };
+    if (!commit(unit, report))
+        return upgrade(*found, head_of(b_), BindAction::upgraded);
+    detail::logger().info("{}: fresh setup at version {} in {:.1f} ms", b_.name, head_of(b_), since_ms(start));
+    return report;
+}
+
+void Runner::take_backup(long long version, BindReport& report)
+{
+    if (version == 0)  // an empty bind: nothing to keep
+        return;
+    report.backup = d_.keep_snapshot(s_, version, o_.snapshots);
+    if (!report.backup.empty())
+        detail::logger().info("{}: snapshot of version {} in {}", b_.name, version, report.backup);
+}
+
+namespace {
+
+// Sets variables for one command and puts back what was there before.
+class ScopedEnvironment {
+public:
+    explicit ScopedEnvironment(const std::vector<std::pair<std::string, std::string>>& vars)
+    {
+        for (const auto& [name, value] : vars) {
+            const char* old = std::getenv(name.c_str());
+            saved_.push_back({name, old ? std::optional<std::string>(old) : std::nullopt});
+            setenv(name.c_str(), value.c_str(), 1);
+        }
+    }
+    ~ScopedEnvironment()
+    {
+        for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+            if (it->second)
+                setenv(it->first.c_str(), it->second->c_str(), 1);
+            else
+                unsetenv(it->first.c_str());
+        }
+    }
+    ScopedEnvironment(const ScopedEnvironment&) = delete;
+    ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+}  // namespace
+
+void Runner::run_pre_upgrade_command(long long from, long long to)
+{
+    if (o_.pre_upgrade_command.empty() || d_.capabilities().embedded)
+        return;
+    // The command reads where and what from its environment (no password on a command line).
+    const auto& url = s_.url();
+    auto vars = d_.client_environment(url);
+    vars.insert(vars.end(), {{"STRATA_BIND", b_.name},
+                             {"STRATA_DATABASE_URL", url.unmasked()},
+                             {"STRATA_FROM_VERSION", std::to_string(from)},
+                             {"STRATA_TO_VERSION", std::to_string(to)}});
+    int status = 0;
+    {
+        ScopedEnvironment env(vars);
+        status = std::system(o_.pre_upgrade_command.c_str());
+    }
+    if (status != 0)
+        throw Error(ErrorCode::database_error,
+                    "the pre-upgrade command of bind '" + b_.name + "' failed (status " + std::to_string(status) +
+                        "); nothing was upgraded",
+                    context_of(b_));
+}
+
+void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
+{
+    const auto start = Clock::now();
+    Unit unit;
+    unit.step = &step;
+    unit.frame = d_.frame(step.ops);
+    // Without a lock held across steps (SQLite), writers wait for one another
+    // in the transaction, and whoever comes second finds the bind moved on.
+    if (!lock_)
+        unit.still_needed = moves(step.version - 1, step.version, &step);
+    unit.work = [&] {
+        if (!backed_up) {
+            take_backup(step.version - 1, report);
+            backed_up = true;
+        }
+        executor_.run(step, false);
+        executor_.check(step, unit.frame, false);
+        return std::vector{row_of(step, StepKind::applied, start)};
+    };
+    commit(unit, report);
+}
+
+void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
+{
+    // The step cannot hide in a transaction, so other migrators are kept out by a
+    // lock instead, and the version is read again under it: it runs exactly once.
+    auto outside = lock_ ? nullptr : d_.outside_transaction_lock(s_, o_.lock_timeout);
+    if (!moves(step.version - 1, step.version, &step)())
+        return;
+    // A run interrupted after the statement (or in the middle of CREATE INDEX
+    // CONCURRENTLY, which leaves an INVALID index) is resumed, not failed.
+    const Op& op = step.ops.front();
+    bool run_statement = true;
+    std::vector<Statement> cleanup;
+    if (const auto* create = std::get_if<CreateIndex>(&op)) {
+        const auto existing = d_.index_state(s_, create->index.name);
+        if (existing != IndexState::absent)
+            for (auto& t : state_.schema.tables)
+                std::erase_if(t.indexes, [&](const Index& ix) { return ix.name == create->index.name; });
+        if (existing == IndexState::valid) {
+            run_statement = false;  // built before the interruption; only the record is missing
+        } else if (existing == IndexState::invalid) {
+            detail::logger().warn("{}: index {} was left INVALID by an interrupted run; dropping and rebuilding it",
+                                  b_.name, create->index.name);
+            cleanup = d_.render(DropIndex{create->table, create->index.name, std::nullopt, create->concurrently},
+                                state_.schema);
+        }
+    } else if (const auto* drop = std::get_if<DropIndex>(&op)) {
+        run_statement = d_.index_state(s_, drop->name) != IndexState::absent;
+    }
+    const auto start = Clock::now();
+    for (const auto& st : cleanup)
+        executor_.execute(step, st, false);
+    if (run_statement) {
+        executor_.run(step, false);
+    } else {
+        try {
+            apply(state_.schema, op);
+        } catch (const ModelError&) {
+            state_.exact = false;  // the tracked schema lagged
+        }
+    }
+    // The statement is done; its record is a transaction of its own.
+    Unit unit;
+    unit.logged_as = run_statement ? "applied (no transaction)" : "recorded (already built)";
+    unit.work = [&] { return std::vector{row_of(step, StepKind::applied, start)}; };
+    commit(unit, report);
+}
+
+void Runner::apply_atomically(const std::vector<const Step*>& pending, BindReport& report)
+{
+    Unit unit;
+    for (const auto* step : pending) {
+        if (step->no_transaction)
+            throw ConfigError("bind '" + b_.name + "': step " + std::to_string(step->version) +
+                              " runs without a transaction, so the pending steps cannot run as one: upgrade without "
+                              "--atomic");
+        unit.frame.merge(d_.frame(step->ops));
+    }
+    const long long from = pending.front()->version - 1;
+    unit.step = pending.front();
+    unit.logged_as = "applied (atomic)";
+    unit.still_needed = moves(from, pending.back()->version, pending.front());
+    unit.work = [&] {
+        take_backup(from, report);
+        executor_.stays_at(from);  // a failing step rolls back the whole batch
+        std::vector<detail::VersionRow> rows;
+        for (const auto* step : pending) {
+            const auto start = Clock::now();
+            executor_.run(*step, false);
+            // The frame's checks after data code and raw SQL too, which ran with
+            // foreign keys off if any step of the batch needed them off.
+            if (!unit.frame.checks.empty() && has_opaque_ops(*step))
+                executor_.check(*step, unit.frame, false);
+            rows.push_back(row_of(*step, StepKind::applied, start));
+        }
+        executor_.check(*pending.back(), unit.frame, false);
+        return rows;
+    };
+    commit(unit, report);
+}
+
+BindReport Runner::upgrade(long long current, long long target, BindAction action)
+{
+    BindReport report{b_.name, action, current, current, {}, {}};
+    std::vector<const Step*> pending;
+    for (const auto& step : b_.steps)
+        if (step.version > current && step.version <= target)
+            pending.push_back(&step);
+    if (pending.empty()) {
+        report.action = BindAction::up_to_date;
+        return report;
+    }
+    run_pre_upgrade_command(current, target);
+    if (o_.atomic) {
+        apply_atomically(pending, report);
+    } else {
+        bool backed_up = false;
+        for (const auto* step : pending) {
+            if (step->no_transaction)
+                apply_no_transaction_step(*step, report);
+            else
+                apply_step(*step, report, backed_up);
+        }
+    }
+    report.to = detail::read_current_version(s_).value_or(target);
+    return report;
+}
+
+void Runner::revert_step(const Step& step, BindReport& report)
+{
+    const auto start = Clock::now();
+    Unit unit;
+    unit.step = &step;
+    unit.down = true;
+    unit.frame = d_.frame(detail::step_ops(step, true, b_.name));
+    unit.logged_as = "reverted";
+    unit.still_needed = moves(step.version, step.version - 1, &step);
+    auto outside = step.no_transaction && !lock_ ? d_.outside_transaction_lock(s_, o_.lock_timeout) : nullptr;
+    if (step.no_transaction) {
+        // Its one statement runs on its own (DROP INDEX CONCURRENTLY cannot run in a transaction).
+        unit.still_needed();
+        executor_.run(step, true);
+    }
+    unit.work = [&] {
+        if (!step.no_transaction) {
+            executor_.run(step, true);
+            executor_.check(step, unit.frame, true);
+        }
+        return std::vector{row_of(step, StepKind::reverted, start)};
+    };
+    commit(unit, report);
+}
+
+BindReport Runner::downgrade(long long to)
+{
+    auto current = detail::read_current_version(s_);
+    if (!current)
+        throw ConfigError("bind '" + b_.name + "' has no version history: nothing to downgrade");
+    if (*current > head_of(b_))
+        database_newer(*current);
+    if (to < 0 || to > *current)
+        throw ConfigError("bind '" + b_.name + "' is at version " + std::to_string(*current) +
+                          ": downgrade --to needs a version from 0 to " + std::to_string(*current));
+    BindReport report{b_.name, BindAction::downgraded, *current, *current, {}, {}};
+    std::vector<const Step*> path;
+    for (auto it = b_.steps.rbegin(); it != b_.steps.rend(); ++it)
+        if (it->version <= *current && it->version > to)
+            path.push_back(&*it);
+    // Refuse before anything runs when a step on the way has no way back.
+    for (const auto* step : path)
+        (void)detail::step_ops(*step, true, b_.name);
+    lock_ = acquire_lock();
+    for (const auto* step : path)
+        revert_step(*step, report);
+    report.to = to;
+    return report;
+}
+
+BindReport Runner::stamp(long long version)
+{
+    if (version < 0 || version > head_of(b_))
+        throw ConfigError("bind '" + b_.name + "': stamp needs a version from 0 to " + std::to_string(head_of(b_)));
+    lock_ = acquire_lock();
+    std::optional<long long> current;
+    Unit unit;
+    unit.work = [&] {
+        current = detail::read_current_version_checked(s_);
+        if (current)
+            detail::logger().warn("{}: stamping version {} over a history that is at {}", b_.name, version, *current);
+        else
+            create_version_table();
+        std::string description = version == 0 ? "stamped"
+                                                : "stamped at \"" + b_.steps[static_cast<std::size_t>(version - 1)].description + "\"";
+        return std::vector<detail::VersionRow>{{version, description, StepKind::stamped, {}, std::nullopt}};
+    };
+    BindReport report{b_.name, BindAction::stamped, 0, version, {}, {}};
+    commit(unit, report);
+    report.from = current.value_or(0);
+    return report;
+}
+
+void Runner::clean()
+{
+    Unit unit;
+    std::vector<Statement> drops;
+    for (auto& st : d_.drop_all(d_.inspect(s_))) {
+        switch (st.phase) {
+        case Statement::Phase::before_transaction: unit.frame.before.push_back(std::move(st)); break;
+        case Statement::Phase::after_transaction: unit.frame.after.push_back(std::move(st)); break;
+        case Statement::Phase::transaction: drops.push_back(std::move(st)); break;
+        }
+    }
+    unit.work = [&] {
+        for (const auto& st : drops)
+            s_.execute(st.sql);
+        return std::vector<VersionRow>{};
+    };
+    BindReport report;
+    commit(unit, report);
+    logger().info("{}: every table, view, trigger, function and type dropped", b_.name);
+}
+
+}  // namespace strata::detail

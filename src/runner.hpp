@@ -1,0 +1,97 @@
+// The runner: what one command does to one bind, each transaction through
+// Runner::commit (frame, guard, work, version rows, lock check, commit).
+#pragma once
+
+#include "step_executor.hpp"
+#include "strata/database.hpp"
+#include "strata/upgrader.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace strata::detail {
+
+struct Bind {
+    std::string name;
+    Database database;
+    Schema models;
+    std::vector<Step> steps;
+    bool without_models = false;  // SQL files: a fresh setup is the chain from empty
+};
+
+[[nodiscard]] long long head_of(const Bind& b);
+[[nodiscard]] ErrorContext context_of(const Bind& b, const Step* step = nullptr);
+// Raw SQL or data code: strata cannot see what the step changes.
+[[nodiscard]] bool has_opaque_ops(const Step& step);
+
+struct VersionRow;
+
+using Clock = std::chrono::steady_clock;
+
+// One transaction of the upgrader, whatever the command (fresh setup, upgrade,
+// atomic upgrade, downgrade, stamp, the record of a no-transaction step).
+struct Unit {
+    // The step whose frame runs around the transaction; errors of the frame's
+    // statements name it. None for a fresh setup and a stamp.
+    const Step* step = nullptr;
+    TransactionFrame frame;
+    bool down = false;
+    // First thing in the transaction: false when another process did the work
+    // meanwhile (the transaction rolls back); throws when the bind moved elsewhere.
+    std::function<bool()> still_needed;
+    // The work; returns the version rows it records.
+    std::function<std::vector<detail::VersionRow>()> work;
+    // How the log names what happened to each step: "applied", "reverted", ...
+    std::string_view logged_as = "applied";
+};
+
+class Runner {
+public:
+    Runner(Bind& bind, const RunOptions& options)
+        : b_(bind), o_(options), s_(bind.database.session()), d_(bind.database.dialect()),
+          executor_(s_, d_, bind.name, state_)
+    {
+        s_.attach_schema(&b_.models);
+    }
+
+    // `before_work` runs once it is clear the bind needs more than a look (the
+    // upgrader validates its models and steps there).
+    BindReport run(const std::function<void()>& before_work = {});
+    BindReport downgrade(long long to);
+    BindReport stamp(long long version);
+    // Drops everything in the bind (`clean-db`).
+    void clean();
+
+private:
+    bool commit(const Unit& unit, BindReport& report);
+    std::function<bool()> moves(long long from, long long to, const Step* step);
+    std::unique_ptr<MigrationLock> acquire_lock();
+    void check_checksums();
+    [[noreturn]] void database_newer(long long current);
+    void refuse_unversioned_tables();
+    void create_version_table();
+    BindReport fresh_setup();
+    BindReport upgrade(long long current, long long target, BindAction action);
+    void apply_step(const Step& step, BindReport& report, bool& backed_up);
+    void apply_no_transaction_step(const Step& step, BindReport& report);
+    void apply_atomically(const std::vector<const Step*>& pending, BindReport& report);
+    void revert_step(const Step& step, BindReport& report);
+    void take_backup(long long version, BindReport& report);
+    void run_pre_upgrade_command(long long from, long long to);
+    detail::VersionRow row_of(const Step& step, StepKind kind, Clock::time_point start) const;
+
+    Bind& b_;
+    const RunOptions& o_;
+    Session& s_;
+    const Dialect& d_;
+    std::unique_ptr<MigrationLock> lock_;
+    // What strata believes the schema is; read from the database only where an
+    // op renders from its table (see step_executor.hpp), never for a chain of raw SQL.
+    detail::TrackedSchema state_;
+    detail::StepExecutor executor_;
+};
+
+}  // namespace strata::detail
