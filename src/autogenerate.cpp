@@ -1,6 +1,7 @@
 // autogenerate: schema differences as ops, and ops as C++ step code.
 #include "strata/autogenerate.hpp"
 
+#include "equivalence.hpp"
 #include "sql_dialect.hpp"
 #include "sql_tokenizer.hpp"
 #include "text.hpp"
@@ -13,11 +14,10 @@ namespace strata {
 
 namespace {
 
+// The same column under another name: a rename candidate.
 bool same_column_shape(const Column& a, const Column& b)
 {
-    Column x = a, y = b;
-    x.name = y.name = "";
-    return x == y;
+    return detail::column_changes(a, b).empty();
 }
 
 bool same_table_shape(const Table& a, const Table& b)
@@ -25,53 +25,9 @@ bool same_table_shape(const Table& a, const Table& b)
     if (a.columns.size() != b.columns.size())
         return false;
     for (std::size_t i = 0; i < a.columns.size(); ++i)
-        if (a.columns[i] != b.columns[i])
+        if (a.columns[i].name != b.columns[i].name || !same_column_shape(a.columns[i], b.columns[i]))
             return false;
     return true;
-}
-
-std::string key_of(const std::vector<std::string>& v)
-{
-    return detail::join(v, "\x1f");
-}
-
-bool same_index(const Index& a, const Index& b)
-{
-    if (a.unique != b.unique || a.elements.size() != b.elements.size() ||
-        detail::normalize_expression(a.where) != detail::normalize_expression(b.where) || !detail::iequals(a.method, b.method))
-        return false;
-    for (std::size_t i = 0; i < a.elements.size(); ++i) {
-        const auto& x = a.elements[i];
-        const auto& y = b.elements[i];
-        if (x.column != y.column || x.descending != y.descending ||
-            detail::normalize_expression(x.expression) != detail::normalize_expression(y.expression))
-            return false;
-    }
-    return true;
-}
-
-bool same_column(const Column& a, const Column& b)
-{
-    if (a.type.kind == TypeKind::custom && b.type.kind == TypeKind::custom)
-        if (detail::normalize_expression(a.type.name) != detail::normalize_expression(b.type.name))
-            return false;
-    Column x = a, y = b;
-    if (x.type.kind == TypeKind::custom && y.type.kind == TypeKind::custom)
-        x.type = y.type;
-    auto expr_default = [](const Column& c) {
-        return c.default_value && c.default_value->kind == Default::Kind::expression;
-    };
-    if (expr_default(x) && expr_default(y)) {
-        if (detail::normalize_expression(x.default_value->sql) != detail::normalize_expression(y.default_value->sql))
-            return false;
-        x.default_value = y.default_value;
-    }
-    if (x.generated && y.generated &&
-        detail::normalize_expression(x.generated->expression) == detail::normalize_expression(y.generated->expression))
-        x.generated = y.generated;
-    if (detail::iequals(x.collation, y.collation))
-        x.collation = y.collation;
-    return x == y;
 }
 
 class Differ {
@@ -186,45 +142,27 @@ private:
         const auto* now = to_.find_object(old_object.kind, old_object.name);
         if (!now)
             return false;
-        if (old_object.values != now->values || old_object.table != now->table || old_object.comment != now->comment)
-            return true;
-        for (const auto& [dialect, sql] : old_object.definition) {
-            auto it = now->definition.find(dialect);
-            if (it != now->definition.end() && detail::normalize_expression(sql) != detail::normalize_expression(it->second))
-                return true;
-        }
-        return false;
+        return !detail::object_changes(old_object, *now).empty();
     }
 
     void drop_changed_constraints(const Table& a, const Table& b)
     {
-        for (const auto& fk : a.foreign_keys) {
-            auto same = std::find(b.foreign_keys.begin(), b.foreign_keys.end(), fk);
-            if (same == b.foreign_keys.end() && !fk.name.empty())
+        for (const auto& fk : a.foreign_keys)
+            if (!kept_in(b.foreign_keys, fk, same_foreign_key) && !fk.name.empty())
                 ops_.push_back(DropForeignKey{b.name, fk.name, fk});
-        }
-        for (const auto& u : a.uniques) {
-            bool kept = std::any_of(b.uniques.begin(), b.uniques.end(), [&](const UniqueConstraint& x) {
-                return key_of(x.columns) == key_of(u.columns) && (u.name.empty() || x.name == u.name);
-            });
-            if (!kept && !u.name.empty())
+        for (const auto& u : a.uniques)
+            if (!kept_in(b.uniques, u, same_unique) && !u.name.empty())
                 ops_.push_back(DropUnique{b.name, u.name, u});
-        }
-        for (const auto& c : a.checks) {
-            bool kept = std::any_of(b.checks.begin(), b.checks.end(), [&](const CheckConstraint& x) {
-                return x.name == c.name &&
-                       detail::normalize_expression(x.expression) == detail::normalize_expression(c.expression);
-            });
-            if (!kept && !c.name.empty())
+        for (const auto& c : a.checks)
+            if (!kept_in(b.checks, c, same_check) && !c.name.empty())
                 ops_.push_back(DropCheck{b.name, c.name, c});
-        }
         for (const auto& ix : a.indexes) {
             const auto* now = b.find_index(ix.name);
-            if (!now || !same_index(ix, *now))
+            if (!now || !detail::index_changes(ix, *now).empty())
                 ops_.push_back(DropIndex{b.name, ix.name, ix});
         }
         for (const auto& x : a.exclusions)
-            if (!same_exclusion_in(b, x))
+            if (!kept_in(b.exclusions, x, same_exclusion))
                 ops_.push_back(DropExclusion{b.name, x.name, x});
         if (!a.partition_of.empty() && (a.partition_of != b.partition_of || a.partition_bound != b.partition_bound))
             ops_.push_back(DetachPartition{b.name, a.partition_of, a.partition_bound});
@@ -236,31 +174,22 @@ private:
 
     void add_changed_constraints(const Table& a, const Table& b)
     {
-        for (const auto& u : b.uniques) {
-            bool kept = std::any_of(a.uniques.begin(), a.uniques.end(), [&](const UniqueConstraint& x) {
-                return key_of(x.columns) == key_of(u.columns) && (x.name.empty() || x.name == u.name);
-            });
-            if (!kept)
+        for (const auto& u : b.uniques)
+            if (!kept_in(a.uniques, u, same_unique))
                 ops_.push_back(AddUnique{b.name, u});
-        }
-        for (const auto& c : b.checks) {
-            bool kept = std::any_of(a.checks.begin(), a.checks.end(), [&](const CheckConstraint& x) {
-                return x.name == c.name &&
-                       detail::normalize_expression(x.expression) == detail::normalize_expression(c.expression);
-            });
-            if (!kept)
+        for (const auto& c : b.checks)
+            if (!kept_in(a.checks, c, same_check))
                 ops_.push_back(AddCheck{b.name, c});
-        }
         for (const auto& ix : b.indexes) {
             const auto* before = a.find_index(ix.name);
-            if (!before || !same_index(*before, ix))
+            if (!before || !detail::index_changes(*before, ix).empty())
                 ops_.push_back(CreateIndex{b.name, ix});
         }
         for (const auto& fk : b.foreign_keys)
-            if (std::find(a.foreign_keys.begin(), a.foreign_keys.end(), fk) == a.foreign_keys.end())
+            if (!kept_in(a.foreign_keys, fk, same_foreign_key))
                 ops_.push_back(AddForeignKey{b.name, fk});
         for (const auto& x : b.exclusions)
-            if (!same_exclusion_in(a, x))
+            if (!kept_in(a.exclusions, x, same_exclusion))
                 ops_.push_back(AddExclusion{b.name, x});
         if (!b.partition_of.empty() && (a.partition_of != b.partition_of || a.partition_bound != b.partition_bound))
             ops_.push_back(AttachPartition{b.name, b.partition_of, b.partition_bound});
@@ -268,12 +197,24 @@ private:
             ops_.push_back(SetRowSecurity{b.name, row_security_of(b), row_security_of(a)});
     }
 
-    static bool same_exclusion_in(const Table& t, const ExclusionConstraint& x)
+    // Whether `x` is in `list` as the same thing (compare's rules: equivalence.hpp).
+    template <class T, class Same>
+    static bool kept_in(const std::vector<T>& list, const T& x, Same same)
     {
-        return std::any_of(t.exclusions.begin(), t.exclusions.end(), [&](const ExclusionConstraint& y) {
-            return y.name == x.name &&
-                   detail::normalize_expression(y.definition) == detail::normalize_expression(x.definition);
-        });
+        return std::any_of(list.begin(), list.end(), [&](const T& y) { return same(x, y); });
+    }
+    static bool same_unique(const UniqueConstraint& x, const UniqueConstraint& y)
+    {
+        return detail::unique_changes(x, y).empty();
+    }
+    static bool same_foreign_key(const ForeignKey& x, const ForeignKey& y)
+    {
+        return detail::foreign_key_changes(x, y).empty();
+    }
+    static bool same_check(const CheckConstraint& x, const CheckConstraint& y) { return detail::same_check(x, y); }
+    static bool same_exclusion(const ExclusionConstraint& x, const ExclusionConstraint& y)
+    {
+        return x.name == y.name && detail::exclusion_changes(x, y).empty();
     }
 
     void change_columns(const Table& a, const Table& b)
@@ -299,7 +240,7 @@ private:
         for (const auto* c : came)
             ops_.push_back(AddColumn{b.name, *c});
         for (const auto& c : a.columns)
-            if (const auto* now = b.find_column(c.name); now && !same_column(c, *now))
+            if (const auto* now = b.find_column(c.name); now && !detail::column_changes(c, *now).empty())
                 ops_.push_back(AlterColumn{b.name, c, *now});
         for (const auto* c : gone)
             ops_.push_back(DropColumn{b.name, c->name, *c});
@@ -663,6 +604,8 @@ std::string to_cpp(long long version, const std::string& description, const Auto
     std::string out;
     for (const auto& note : step.notes)
         out += "// strata autogenerate: " + note + "\n";
+    for (const auto& why : reverse_all(step.ops).irreversible)
+        out += "// strata autogenerate: no way down: " + why + " (give the step .down(...))\n";
     out += ".step(" + std::to_string(version) + ", " + cpp_string(description) + ", [](strata::Ops& o) {\n";
     if (step.ops.empty())
         out += "    // no differences between the database and the models\n";

@@ -76,6 +76,19 @@ std::string describe(const Op& op)
         op);
 }
 
+Reversals reverse_all(const std::vector<Op>& ops)
+{
+    Reversals out;
+    for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
+        auto r = reverse(*it);
+        if (r.op)
+            out.ops.push_back(std::move(*r.op));
+        else
+            out.irreversible.push_back(std::move(r.why_not));
+    }
+    return out;
+}
+
 Reversal reverse(const Op& op)
 {
     auto ok = [](Op o) { return Reversal{std::move(o), {}}; };

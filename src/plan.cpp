@@ -11,23 +11,18 @@ std::vector<Op> step_ops(const Step& step, bool down, const std::string& bind)
         return step.ops;
     if (step.down)
         return *step.down;
-    std::vector<Op> out;
-    out.reserve(step.ops.size());
-    for (auto it = step.ops.rbegin(); it != step.ops.rend(); ++it) {
-        auto r = reverse(*it);
-        if (!r.op) {
-            ErrorContext c;
-            c.bind = bind;
-            c.version = step.version;
-            c.description = step.description;
-            throw Error(ErrorCode::irreversible,
-                        "step " + std::to_string(step.version) + " of bind '" + bind + "' cannot be reverted: " +
-                            r.why_not + "; give the step explicit down ops (.down(...)) or record what it drops",
-                        std::move(c));
-        }
-        out.push_back(std::move(*r.op));
+    auto reversed = reverse_all(step.ops);
+    if (!reversed.irreversible.empty()) {
+        ErrorContext c;
+        c.bind = bind;
+        c.version = step.version;
+        c.description = step.description;
+        throw Error(ErrorCode::irreversible,
+                    "step " + std::to_string(step.version) + " of bind '" + bind + "' cannot be reverted: " +
+                        reversed.irreversible.front() + "; give the step explicit down ops (.down(...)) or record what it drops",
+                    std::move(c));
     }
-    return out;
+    return std::move(reversed.ops);
 }
 
 std::vector<Segment> segments(std::span<const Op> ops)

@@ -117,7 +117,8 @@ Step parse_sql_migration(const fs::path& file, const std::string& text)
     step.description = description;
     ExecuteSql sql;
     sql.sql[""] = up;
-    if (!down.empty())
+    // A down section of comments alone ("no way down: ...") is no way down.
+    if (!detail::split_statements(down).statements.empty())
         sql.down[""] = down;
     step.ops.push_back(std::move(sql));
     step.no_transaction = no_transaction;

@@ -152,6 +152,14 @@ struct Reversal {
 };
 [[nodiscard]] Reversal reverse(const Op& op);
 
+// The ops that undo a list of ops: each one's inverse, in reverse order. When
+// some op has none, `irreversible` says why for each, and `ops` is no way down.
+struct Reversals {
+    std::vector<Op> ops;
+    std::vector<std::string> irreversible;
+};
+[[nodiscard]] Reversals reverse_all(const std::vector<Op>& ops);
+
 // Applies an op to a schema model (the planner's and verify's simulation of a step).
 // Throws ModelError when the op does not fit the schema (unknown table, duplicate column, ...).
 void apply(Schema& schema, const Op& op);

@@ -441,12 +441,16 @@ int cmd_autogenerate(Context& c)
         std::string up, down;
         for (const auto& s : d.render_step(step.ops, state))
             up += s.sql + ";\n";
-        std::vector<Op> reversed;
-        for (auto it = step.ops.rbegin(); it != step.ops.rend(); ++it)
-            if (auto r = reverse(*it); r.op)
-                reversed.push_back(*r.op);
-        for (const auto& s : d.render_step(reversed, state))
-            down += s.sql + ";\n";
+        // Half a way down is worse than none: an op without an inverse leaves the
+        // section to comments, and downgrade refuses the step.
+        const auto reversed = reverse_all(step.ops);
+        for (const auto& why : reversed.irreversible) {
+            c.output.warn(bind + ": the new step has no way down: " + why + "; write its '-- down' section by hand");
+            down += "-- no way down: " + why + "\n";
+        }
+        if (reversed.irreversible.empty())
+            for (const auto& s : d.render_step(reversed.ops, state))
+                down += s.sql + ";\n";
         auto path = create_sql_file(std::filesystem::path(c.options.dir) / bind, message, up, down);
         written.push_back(path.string());
         c.output.note(bind + ": wrote " + path.string());

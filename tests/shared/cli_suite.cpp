@@ -177,6 +177,19 @@ TEST_P(CliSuite, VerifyPassesThenFindsADownThatDoesNotUndo)
               std::string::npos) << failed.out;
 }
 
+TEST_P(CliSuite, ADownSectionOfCommentsIsNoWayDown)
+{
+    // What autogenerate writes for a step it cannot reverse: comments, never half a way down.
+    write("0006_gone.sql", "-- up\nCREATE TABLE gone (x INTEGER);\n-- down\n-- no way down: drop_table t does not "
+                           "record the table's definition\n");
+    ASSERT_EQ(strata({"upgrade"}).exit_code, 0);
+    EXPECT_EQ(current(), 6);
+    auto refused = strata({"downgrade", "--to", "5"});
+    EXPECT_EQ(refused.exit_code, 1) << refused.out;
+    EXPECT_NE(refused.err.find("step 6 of bind 'app' cannot be reverted"), std::string::npos) << refused.err;
+    EXPECT_EQ(current(), 6);
+}
+
 TEST_P(CliSuite, UnversionedBindIsRefusedUntilStamped)
 {
     connect(url_).session().execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE)");
