@@ -17,9 +17,19 @@ Database::Database(const Dialect& dialect, Url url, ConnectOptions options)
 
 Session& Database::session()
 {
-    if (!session_)
+    if (!session_) {
         session_ = dialect_->open(url_, options_);
+        if (models_)
+            session_->attach_schema(models_);
+    }
     return *session_;
+}
+
+void Database::attach_schema(const Schema* models) noexcept
+{
+    models_ = models;
+    if (session_)
+        session_->attach_schema(models);
 }
 
 Database::~Database() = default;

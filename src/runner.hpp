@@ -54,7 +54,6 @@ public:
         : b_(bind), o_(options), s_(bind.database.session()), d_(bind.database.dialect()),
           executor_(s_, d_, bind.name, state_)
     {
-        s_.attach_schema(&b_.models);
     }
 
     // `before_work` runs once it is clear the bind needs more than a look (the

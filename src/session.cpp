@@ -13,7 +13,8 @@ const detail::RowMapping& Session::mapping_for(std::type_index type) const
 {
     if (!schema_)
         throw Error(ErrorCode::usage, std::string("no models are attached to this session, so type '") + type.name() +
-                                          "' has no table: call session.attach_schema(models) first");
+                                          "' has no table: declare the bind with Upgrader::bind(name, database, models), or call "
+                                          "database.attach_schema(models)");
     const auto* m = schema_->mapping(type);
     if (!m)
         throw Error(ErrorCode::usage, std::string("type '") + type.name() + "' is not mapped by the models of bind '" +

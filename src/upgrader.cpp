@@ -12,6 +12,7 @@
 #include "version_store.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -88,7 +89,9 @@ void validate_steps(const Bind& b, std::vector<std::string>& problems)
 }  // namespace
 
 struct detail::UpgraderImpl {
-    std::vector<Bind> binds;
+    // A deque: a bind stays where it is as others are added, so the session's
+    // pointer to its models (typed access) stays good.
+    std::deque<Bind> binds;
 
     Bind& find(const std::string& name)
     {
@@ -176,7 +179,8 @@ BindBuilder Upgrader::bind(std::string name, Database database, Schema models)
         if (b.name == name)
             throw ConfigError("bind '" + name + "' is declared twice");
     models.set_bind(name);
-    impl_->binds.push_back(Bind{std::move(name), std::move(database), std::move(models), {}});
+    auto& b = impl_->binds.emplace_back(Bind{std::move(name), std::move(database), std::move(models), {}});
+    b.database.attach_schema(&b.models);
     return BindBuilder(*impl_, impl_->binds.size() - 1);
 }
 
@@ -203,7 +207,7 @@ void Upgrader::validate() const
 namespace {
 
 // Options a bind's engine cannot honour, refused before any database is touched.
-void check_options(const std::vector<Bind>& binds, const RunOptions& options)
+void check_options(const std::deque<Bind>& binds, const RunOptions& options)
 {
     if (options.lock_mode != LockMode::lease)
         return;

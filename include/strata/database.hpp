@@ -21,6 +21,9 @@ public:
     ~Database();
 
     [[nodiscard]] Session& session();
+    // The models that typed access (session().insert(row), select<T>()) maps
+    // structs with, now and on a later connect. Upgrader::bind() sets its models.
+    void attach_schema(const Schema* models) noexcept;
     [[nodiscard]] const Dialect& dialect() const noexcept { return *dialect_; }
     [[nodiscard]] const Url& url() const noexcept { return url_; }
     [[nodiscard]] bool connected() const noexcept { return session_ != nullptr; }
@@ -32,6 +35,7 @@ private:
     Url url_;
     ConnectOptions options_;
     std::unique_ptr<Session> session_;
+    const Schema* models_ = nullptr;
 };
 
 // Opens a database by URL through the backends built into this strata.

@@ -292,9 +292,12 @@ public:
     ColumnBuilder<T> column(P member, std::string name);
 
     // A column without a struct member: column<std::int64_t>("id"), column("x", Type::text()).
+    // One rule for models and steps alike: a column is NOT NULL unless it says
+    // otherwise, by a std::optional type (member or column<std::optional<M>>)
+    // or by .nullable().
     template <class M>
     ColumnBuilder<T> column(std::string name);
-    ColumnBuilder<T> column(std::string name, Type type, bool nullable = true);
+    ColumnBuilder<T> column(std::string name, Type type);
 
     TableBuilder& primary_key(std::vector<std::string> columns, std::string name = {});
     TableBuilder& unique(std::vector<std::string> columns, std::string name = {});
@@ -306,6 +309,10 @@ public:
     TableBuilder& index(std::string name, std::vector<IndexElement> elements, IndexOptions options = {});
     TableBuilder& unique_index(std::string name, std::vector<IndexElement> elements, std::string where = {});
     TableBuilder& comment(std::string text);
+    // The table's CHECK and comment under names no column uses: after a column,
+    // .check() and .comment() are the column's.
+    TableBuilder& table_check(std::string expression, std::string name = {}) { return check(std::move(expression), std::move(name)); }
+    TableBuilder& table_comment(std::string text) { return comment(std::move(text)); }
     TableBuilder& without_rowid();
     TableBuilder& strict();  // SQLite STRICT; other engines check types anyway
 
@@ -315,6 +322,7 @@ protected:
     Schema* schema_;
     std::size_t table_;
     detail::RowMapping* row_mapping();
+    ColumnBuilder<T> add_column(std::string name, Type type, bool nullable);
 };
 
 // Column-level declarations; every table-level one stays available for chaining.
@@ -420,7 +428,7 @@ ColumnBuilder<T> TableBuilder<T>::column(P member, std::string name)
     using M = typename detail::member_of<P>::type;
     static_assert(std::is_same_v<typename detail::member_of<P>::owner, T>,
                   "the member must belong to the struct given to Schema::table<T>()");
-    auto builder = column(name, column_traits<M>::type(), is_nullable_member_v<M>);
+    auto builder = add_column(name, column_traits<M>::type(), is_nullable_member_v<M>);
     row_mapping()->members.push_back(detail::MemberAccess{
         std::move(name),
         [member](const void* row) { return value_traits<M>::to(static_cast<const T*>(row)->*member); },
@@ -432,11 +440,17 @@ template <class T>
 template <class M>
 ColumnBuilder<T> TableBuilder<T>::column(std::string name)
 {
-    return column(std::move(name), column_traits<M>::type(), is_nullable_member_v<M>);
+    return add_column(std::move(name), column_traits<M>::type(), is_nullable_member_v<M>);
 }
 
 template <class T>
-ColumnBuilder<T> TableBuilder<T>::column(std::string name, Type type, bool nullable)
+ColumnBuilder<T> TableBuilder<T>::column(std::string name, Type type)
+{
+    return add_column(std::move(name), std::move(type), false);
+}
+
+template <class T>
+ColumnBuilder<T> TableBuilder<T>::add_column(std::string name, Type type, bool nullable)
 {
     auto& t = definition();
     Column c;

@@ -117,6 +117,33 @@ TEST_P(UpgraderSuite, ParametersAsTheyAreAndTypedScalars)
     EXPECT_EQ(s.execute("DELETE FROM item WHERE note IS NULL OR note = ?", nullptr), 1);
 }
 
+TEST_P(UpgraderSuite, TypedAccessWorksFromBindOnwards)
+{
+    auto url = new_url();
+    run_history(url);
+    // A second program on a database at head: no run() (nor anything it attaches),
+    // a second bind declared after the first (the first's models must not move).
+    Upgrader up;
+    declare_history(up, "app", defer_connect(url));
+    declare_history(up, "other", defer_connect(new_url()));
+    auto& s = up.database("app").session();
+    s.insert(Setting{0, "font", "serif"});
+    const auto rows = s.select<Setting>("\"key\" = ?", {Value{std::string("font")}});
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].value, "serif");
+    // Moved, as make_upgrader returns it: still bound.
+    Upgrader moved = std::move(up);
+    EXPECT_EQ(moved.database("app").session().select<Setting>().size(), 3u);
+    // A database outside an upgrader says how to bind models.
+    auto plain = connect(url);
+    try {
+        plain.session().insert(Setting{0, "x", "y"});
+        ADD_FAILURE() << "a session without models inserted a struct";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("database.attach_schema(models)"), std::string::npos) << e.what();
+    }
+}
+
 TEST_P(UpgraderSuite, ChainFromEmptyEqualsFreshSetup)
 {
     auto fresh = new_url();

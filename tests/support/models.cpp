@@ -29,20 +29,20 @@ Schema types()
         .column<bool>("flag")
         .column<float>("single")
         .column<std::optional<double>>("double_value")
-        .column("money", Type::numeric(10, 2))
-        .column("any_number", Type::numeric())
+        .column("money", Type::numeric(10, 2)).nullable()
+        .column("any_number", Type::numeric()).nullable()
         .column<std::string>("body")
         .column<std::optional<std::string>>("short_text").varchar(80)
-        .column("unbounded", Type::varchar())
+        .column("unbounded", Type::varchar()).nullable()
         .column<std::optional<Blob>>("payload")
-        .column("local_time", Type::timestamp())
+        .column("local_time", Type::timestamp()).nullable()
         .column<std::optional<Timestamp>>("instant")
         .column<std::optional<Date>>("day")
         .column<std::optional<Json>>("document")
         .column<std::optional<Uuid>>("key")
-        .column("state", Type::text(), false).enum_values({"new", "done"})
-        .column("feeling", Type::enumeration("mood"))
-        .column("address", Type::custom("inet"));
+        .column("state", Type::text()).enum_values({"new", "done"})
+        .column("feeling", Type::enumeration("mood")).nullable()
+        .column("address", Type::custom("inet")).nullable();
     return s;
 }
 
@@ -55,18 +55,18 @@ Schema defaults()
         .column<std::int32_t>("zero").default_value(0)
         .column<std::int32_t>("negative").default_value(-1)
         .column<double>("ratio").default_value(Value{-1.5})
-        .column("price", Type::numeric(8, 2), false).default_value(Value{0.0})
+        .column("price", Type::numeric(8, 2)).default_value(Value{0.0})
         .column<std::string>("quoted").default_value("it's")
         .column<bool>("enabled").default_value(Value{true})
         .column<bool>("disabled").default_value(Value{false})
         .column<Timestamp>("created").default_now()
-        .column("stamp", Type::timestamp()).default_value("2020-01-01 00:00:00")
+        .column("stamp", Type::timestamp()).nullable().default_value("2020-01-01 00:00:00")
         .column<Date>("day").default_current_date()
         .column<std::string>("lowered").default_sql("lower('ABC')")
         .column<std::optional<Json>>("document").default_value("{}")
         .column<Uuid>("key").default_value("00000000-0000-0000-0000-000000000000")
         .column<Blob>("bytes").default_value(Value{Blob{std::byte{0}, std::byte{0xff}}})
-        .column("lvl", Type::enumeration("level"), false).default_value("low");
+        .column("lvl", Type::enumeration("level")).default_value("low");
     return s;
 }
 
@@ -126,7 +126,7 @@ Schema checks()
     Schema s("app");
     s.table("checked")
         .column<std::int64_t>("id").primary_key()
-        .column("price", Type::numeric(10, 2), false).check("price >= 0")
+        .column("price", Type::numeric(10, 2)).check("price >= 0")
         .column<std::int32_t>("low")
         .column<std::int32_t>("high")
         .column<std::string>("status").check("status IN ('open', 'closed')")

@@ -81,7 +81,7 @@ TEST(Schema, LongConventionNamesAreShortenedDeterministically)
 TEST(Schema, EnumValuesBecomeTextWithCheck)
 {
     Schema s;
-    s.table("t").column("state", Type::integer()).enum_values({"new", "it's"});
+    s.table("t").column("state", Type::integer()).nullable().enum_values({"new", "it's"});
     const auto& t = s.tables[0];
     EXPECT_EQ(t.columns[0].type, Type::text());
     ASSERT_EQ(t.checks.size(), 1u);

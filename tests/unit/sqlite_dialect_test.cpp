@@ -185,7 +185,7 @@ TEST(SqliteDialect, CanonicalDropsWhatSqliteCannotKeep)
     Schema s;
     s.native_enum("mood", {"a", "b"});
     s.extension("citext");
-    s.table("t").comment("c").column<std::int32_t>("id").primary_key().comment("k").column("m", Type::enumeration("mood"));
+    s.table("t").comment("c").column<std::int32_t>("id").primary_key().comment("k").column("m", Type::enumeration("mood")).nullable();
     auto c = sqlite().canonical(s);
     const auto& t = c.tables[0];
     EXPECT_EQ(t.comment, "");

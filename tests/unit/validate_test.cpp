@@ -141,8 +141,8 @@ TEST(Validate, UnknownNativeEnumAndBadEnumDefault)
     Schema s;
     s.native_enum("mood", {"sad", "ok"});
     s.table("t")
-        .column("a", Type::enumeration("colour"))
-        .column("b", Type::enumeration("mood")).default_value("happy");
+        .column("a", Type::enumeration("colour")).nullable()
+        .column("b", Type::enumeration("mood")).nullable().default_value("happy");
     auto p = problems_of(s);
     EXPECT_NE(p.find("enum type 'colour' is not declared: add schema.native_enum(\"colour\", {...})"),
               std::string::npos) << p;
@@ -176,7 +176,7 @@ TEST(Validate, TypeSqliteCannotExpress)
 {
     STRATA_TEST_NEEDS_BACKEND("sqlite");
     Schema s;
-    s.table("t").column("tags", Type::custom("integer[]"));
+    s.table("t").column("tags", Type::custom("integer[]")).nullable();
     auto p = problems_of(s, "sqlite");
     EXPECT_NE(p.find("table 't': column 'tags': type 'integer[]' cannot be expressed on SQLite"), std::string::npos) << p;
     EXPECT_EQ(problems_of(s, "postgresql"), "");
