@@ -442,12 +442,12 @@ std::string cpp_table(const Table& t, const std::string& indent)
                cpp_strings(fk.ref_columns) + ", " + cpp_action(fk.on_delete) + ", " + cpp_action(fk.on_update) + ", " +
                cpp_string(fk.name) + ")";
     for (const auto& c : t.checks)
-        out += "\n" + indent + "    .check(" + cpp_string(c.expression) + ", " + cpp_string(c.name) + ")";
+        out += "\n" + indent + "    .table_check(" + cpp_string(c.expression) + ", " + cpp_string(c.name) + ")";
     for (const auto& ix : t.indexes)
         out += "\n" + indent + "    .index(" + cpp_string(ix.name) + ", " + cpp_elements(ix) + ", strata::IndexOptions{" +
                (ix.unique ? "true" : "false") + ", " + cpp_string(ix.where) + ", " + cpp_string(ix.method) + "})";
     if (!t.comment.empty())
-        out += "\n" + indent + "    .comment(" + cpp_string(t.comment) + ")";
+        out += "\n" + indent + "    .table_comment(" + cpp_string(t.comment) + ")";
     return out;
 }
 
@@ -457,7 +457,7 @@ std::string cpp_object(const SqlObject& o)
 {
     std::string definition = "{";
     bool first = true;
-    for (const auto& [dialect, sql] : o.definition) {
+    for (const auto& [dialect, sql] : o.definition.by_dialect()) {
         definition += (first ? "" : ", ") + std::string("{") + cpp_string(dialect) + ", " + cpp_string(sql) + "}";
         first = false;
     }
@@ -587,7 +587,7 @@ std::string cpp_op(const Op& op)
                 const auto* sql = o.sql_for("");
                 return "o.execute(" + cpp_string(sql ? *sql : std::string()) + ");";
             },
-            [&](const RunCode& o) { return "// data code " + o.revision + ": write it by hand"; },
+            [&](const DataCode& o) { return "// data code " + o.revision + ": write it by hand"; },
         },
         op);
 }

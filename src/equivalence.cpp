@@ -226,9 +226,9 @@ FieldChanges object_changes(const SqlObject& a, const SqlObject& b, const Equiva
     c.field(!a.table.empty() && a.table != b.table, "table", a.table, b.table);
     c.comment(a.comment, b.comment, false);
     if (e.object_definitions)
-        for (const auto& [dialect, sql] : a.definition)
-            if (auto it = b.definition.find(dialect);
-                it != b.definition.end() && normalize_expression(sql) != normalize_expression(it->second))
+        for (const auto& [dialect, sql] : a.definition.by_dialect())
+            if (auto it = b.definition.by_dialect().find(dialect);
+                it != b.definition.by_dialect().end() && normalize_expression(sql) != normalize_expression(it->second))
                 c.field(true, "definition", sql, it->second);
     return c.done();
 }
@@ -253,7 +253,7 @@ std::string object_key(const SqlObject& o)
 {
     // A function is named with its arguments: overloads share a name.
     if (o.kind == ObjectKind::function && !o.definition.empty())
-        if (auto arguments = function_arguments(o.definition.begin()->second))
+        if (auto arguments = function_arguments(o.definition.by_dialect().begin()->second))
             return "function " + o.name + *arguments;
     // A trigger's or policy's name is unique only on its table.
     const bool per_table = o.kind == ObjectKind::trigger || o.kind == ObjectKind::policy;

@@ -242,7 +242,7 @@ json object_json(const SqlObject& o)
     if (!o.table.empty())
         obj["table"] = o.table;
     if (!o.definition.empty())
-        obj["definition"] = o.definition;
+        obj["definition"] = o.definition.by_dialect();
     if (!o.values.empty())
         obj["values"] = o.values;
     if (!o.comment.empty())
@@ -360,7 +360,7 @@ Schema schema_from_json(const json& j)
         o.name = jo.at("name").get<std::string>();
         o.table = get_or<std::string>(jo, "table", "");
         if (auto d = jo.find("definition"); d != jo.end())
-            o.definition = d->get<std::map<std::string, std::string>>();
+            o.definition = SqlText(d->get<std::map<std::string, std::string>>());
         if (auto v = jo.find("values"); v != jo.end())
             o.values = v->get<std::vector<std::string>>();
         o.comment = get_or<std::string>(jo, "comment", "");

@@ -9,15 +9,6 @@
 
 namespace strata {
 
-const std::string* ExecuteSql::sql_for(std::string_view dialect) const
-{
-    if (auto it = sql.find(std::string(dialect)); it != sql.end())
-        return &it->second;
-    if (auto it = sql.find(""); it != sql.end())
-        return &it->second;
-    return nullptr;
-}
-
 namespace {
 
 template <class... F>
@@ -71,7 +62,7 @@ std::string describe(const Op& op)
             [](const CreateObject& o) { return std::string("create_") + to_string(o.object.kind) + " " + o.object.name; },
             [](const DropObject& o) { return std::string("drop_") + to_string(o.kind) + " " + o.name; },
             [](const ExecuteSql&) { return std::string("execute_sql"); },
-            [](const RunCode& o) { return "run_code " + o.revision; },
+            [](const DataCode& o) { return "run_code " + o.revision; },
         },
         op);
 }
@@ -152,8 +143,8 @@ Reversal reverse(const Op& op)
             [&](const ExecuteSql& o) {
                 return o.down.empty() ? no("raw SQL has no down SQL") : ok(ExecuteSql{o.down, o.sql});
             },
-            [&](const RunCode& o) {
-                return o.down ? ok(RunCode{o.revision, o.down, o.up}) : no("data code has no down function");
+            [&](const DataCode& o) {
+                return o.down ? ok(DataCode{o.revision, o.down, o.up}) : no("data code has no down function");
             },
         },
         op);
@@ -161,7 +152,7 @@ Reversal reverse(const Op& op)
 
 bool is_model_expressible(const Op& op) noexcept
 {
-    return !std::holds_alternative<ExecuteSql>(op) && !std::holds_alternative<RunCode>(op);
+    return !std::holds_alternative<ExecuteSql>(op) && !std::holds_alternative<DataCode>(op);
 }
 
 namespace {
@@ -430,7 +421,7 @@ struct Applier {
     }
     // Raw SQL and data code are opaque to the model.
     void operator()(const ExecuteSql&) {}
-    void operator()(const RunCode&) {}
+    void operator()(const DataCode&) {}
 };
 
 }  // namespace
@@ -439,82 +430,5 @@ void apply(Schema& schema, const Op& op)
 {
     std::visit(Applier{schema}, op);
 }
-
-ColumnSpec::ColumnSpec(std::string name, Type type)
-{
-    column_.name = std::move(name);
-    column_.type = std::move(type);
-    column_.nullable = false;
-}
-
-ColumnSpec& ColumnSpec::nullable()
-{
-    column_.nullable = true;
-    return *this;
-}
-ColumnSpec& ColumnSpec::not_null()
-{
-    column_.nullable = false;
-    return *this;
-}
-ColumnSpec& ColumnSpec::default_value(Value value)
-{
-    column_.default_value = Default::literal(std::move(value));
-    return *this;
-}
-ColumnSpec& ColumnSpec::default_now()
-{
-    column_.default_value = Default::now();
-    return *this;
-}
-ColumnSpec& ColumnSpec::default_current_date()
-{
-    column_.default_value = Default::current_date();
-    return *this;
-}
-ColumnSpec& ColumnSpec::default_sql(std::string expression)
-{
-    column_.default_value = Default::expression(std::move(expression));
-    return *this;
-}
-ColumnSpec& ColumnSpec::autoincrement()
-{
-    column_.autoincrement = true;
-    return *this;
-}
-ColumnSpec& ColumnSpec::collate(std::string collation)
-{
-    column_.collation = std::move(collation);
-    return *this;
-}
-ColumnSpec& ColumnSpec::comment(std::string text)
-{
-    column_.comment = std::move(text);
-    return *this;
-}
-ColumnSpec& ColumnSpec::generated_always(std::string expression, bool stored)
-{
-    column_.generated = Generated{std::move(expression), stored};
-    return *this;
-}
-
-namespace col {
-ColumnSpec smallint(std::string name) { return {std::move(name), Type::smallint()}; }
-ColumnSpec integer(std::string name) { return {std::move(name), Type::integer()}; }
-ColumnSpec bigint(std::string name) { return {std::move(name), Type::bigint()}; }
-ColumnSpec boolean(std::string name) { return {std::move(name), Type::boolean()}; }
-ColumnSpec real(std::string name) { return {std::move(name), Type::real()}; }
-ColumnSpec double_precision(std::string name) { return {std::move(name), Type::double_precision()}; }
-ColumnSpec numeric(std::string name, int precision, int scale) { return {std::move(name), Type::numeric(precision, scale)}; }
-ColumnSpec text(std::string name) { return {std::move(name), Type::text()}; }
-ColumnSpec varchar(std::string name, int length) { return {std::move(name), Type::varchar(length)}; }
-ColumnSpec blob(std::string name) { return {std::move(name), Type::blob()}; }
-ColumnSpec timestamp(std::string name) { return {std::move(name), Type::timestamp()}; }
-ColumnSpec timestamptz(std::string name) { return {std::move(name), Type::timestamptz()}; }
-ColumnSpec date(std::string name) { return {std::move(name), Type::date()}; }
-ColumnSpec json(std::string name) { return {std::move(name), Type::json()}; }
-ColumnSpec uuid(std::string name) { return {std::move(name), Type::uuid()}; }
-ColumnSpec of(std::string name, Type type) { return {std::move(name), std::move(type)}; }
-}  // namespace col
 
 }  // namespace strata

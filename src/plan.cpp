@@ -32,7 +32,7 @@ std::vector<Segment> segments(std::span<const Op> ops)
     std::size_t begin = 0;
     for (std::size_t i = 0; i <= ops.size(); ++i) {
         const bool end = i == ops.size();
-        const auto* code = end ? nullptr : std::get_if<RunCode>(&ops[i]);
+        const auto* code = end ? nullptr : std::get_if<DataCode>(&ops[i]);
         const bool raw = !end && std::holds_alternative<ExecuteSql>(ops[i]);
         if (!end && !code && !raw)
             continue;
@@ -47,7 +47,7 @@ std::vector<Segment> segments(std::span<const Op> ops)
     return out;
 }
 
-const std::function<void(Session&)>& code_to_run(const RunCode& code, const Step& step, const std::string& bind)
+const std::function<void(Session&)>& code_to_run(const DataCode& code, const Step& step, const std::string& bind)
 {
     if (!code.up) {
         ErrorContext c;

@@ -34,12 +34,12 @@ struct StepPlan {
 // what they change before they have run.
 struct Segment {
     std::span<const Op> ops;       // schema ops (raw SQL included), when code is null
-    const RunCode* code = nullptr;  // data code
+    const DataCode* code = nullptr;  // data code
 };
 [[nodiscard]] std::vector<Segment> segments(std::span<const Op> ops);
 
 // The data code's function for the direction; throws Error(irreversible) naming the step when there is none.
-[[nodiscard]] const std::function<void(Session&)>& code_to_run(const RunCode& code, const Step& step,
+[[nodiscard]] const std::function<void(Session&)>& code_to_run(const DataCode& code, const Step& step,
                                                                 const std::string& bind);
 
 // Renders the step against `state` (the schema before it) and advances `state`:

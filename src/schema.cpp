@@ -117,15 +117,6 @@ bool Table::in_primary_key(std::string_view column) const noexcept
                               primary_key->columns.end();
 }
 
-const std::string* SqlObject::definition_for(std::string_view dialect) const
-{
-    if (auto it = definition.find(std::string(dialect)); it != definition.end())
-        return &it->second;
-    if (auto it = definition.find(""); it != definition.end())
-        return &it->second;
-    return nullptr;
-}
-
 Table& Schema::add_table(std::string name)
 {
     Table t;
@@ -158,36 +149,31 @@ const detail::RowMapping* Schema::mapping(std::type_index type) const noexcept
     return it == mappings_.end() ? nullptr : it->second.get();
 }
 
-Schema& Schema::view(std::string name, std::string select_sql)
-{
-    return view(std::move(name), std::map<std::string, std::string>{{"", std::move(select_sql)}});
-}
-
-Schema& Schema::view(std::string name, std::map<std::string, std::string> select_sql_by_dialect)
+Schema& Schema::view(std::string name, SqlText select_sql)
 {
     SqlObject o;
     o.kind = ObjectKind::view;
     o.name = std::move(name);
-    o.definition = std::move(select_sql_by_dialect);
+    o.definition = std::move(select_sql);
     return object(std::move(o));
 }
 
-Schema& Schema::trigger(std::string name, std::string table, std::map<std::string, std::string> sql_by_dialect)
+Schema& Schema::trigger(std::string name, std::string table, SqlText sql)
 {
     SqlObject o;
     o.kind = ObjectKind::trigger;
     o.name = std::move(name);
     o.table = std::move(table);
-    o.definition = std::move(sql_by_dialect);
+    o.definition = std::move(sql);
     return object(std::move(o));
 }
 
-Schema& Schema::function(std::string name, std::map<std::string, std::string> sql_by_dialect)
+Schema& Schema::function(std::string name, SqlText sql)
 {
     SqlObject o;
     o.kind = ObjectKind::function;
     o.name = std::move(name);
-    o.definition = std::move(sql_by_dialect);
+    o.definition = std::move(sql);
     return object(std::move(o));
 }
 

@@ -532,7 +532,7 @@ std::vector<Statement> SqlDialect::on(const ExecuteSql& op, const Schema&) const
     return one(std::string(text));
 }
 
-std::vector<Statement> SqlDialect::on(const RunCode&, const Schema&) const
+std::vector<Statement> SqlDialect::on(const DataCode&, const Schema&) const
 {
     return {};  // the planner runs the code itself
 }
@@ -785,14 +785,13 @@ void SqlDialect::canonicalize_objects(Schema& schema) const
     });
     for (auto& o : schema.objects) {
         if (o.kind == ObjectKind::extension) {  // read back with an empty body
-            o.definition = {{std::string(n), ""}};
+            o.definition = SqlText{}.on(std::string(n), "");
             continue;
         }
         // Keep only this dialect's text, under its own name.
         if (const auto* sql = o.definition_for(n)) {
             std::string text(trim(*sql));
-            o.definition.clear();
-            o.definition[std::string(n)] = std::move(text);
+            o.definition = SqlText{}.on(std::string(n), std::move(text));
         }
     }
 }

@@ -85,7 +85,7 @@ protected:
     virtual std::vector<Statement> on(const CreateObject& op, const Schema& before) const;
     virtual std::vector<Statement> on(const DropObject& op, const Schema& before) const;
     virtual std::vector<Statement> on(const ExecuteSql& op, const Schema& before) const;
-    virtual std::vector<Statement> on(const RunCode& op, const Schema& before) const;
+    virtual std::vector<Statement> on(const DataCode& op, const Schema& before) const;
 
     // Statements that follow CREATE TABLE (comments on PostgreSQL).
     [[nodiscard]] virtual std::vector<Statement> after_create_table(const Table& table) const;

@@ -116,10 +116,10 @@ Step parse_sql_migration(const fs::path& file, const std::string& text)
     step.version = version;
     step.description = description;
     ExecuteSql sql;
-    sql.sql[""] = up;
+    sql.sql.on("", up);
     // A down section of comments alone ("no way down: ...") is no way down.
     if (!detail::split_statements(down).statements.empty())
-        sql.down[""] = down;
+        sql.down.on("", down);
     step.ops.push_back(std::move(sql));
     step.no_transaction = no_transaction;
     return step;

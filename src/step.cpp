@@ -1,64 +1,9 @@
-// Declaring steps: TableSpec, Ops, DataCode.
+// Declaring steps: Ops and data code.
 #include "strata/errors.hpp"
-#include "strata/upgrader.hpp"
+#include "strata/step.hpp"
 #include "text.hpp"
 
 namespace strata {
-
-TableSpec::TableSpec(std::string name)
-{
-    schema_.table(std::move(name));
-}
-
-TableSpec& TableSpec::column(Column column)
-{
-    schema_.tables.front().columns.push_back(std::move(column));
-    return *this;
-}
-
-TableSpec& TableSpec::primary_key(std::vector<std::string> columns, std::string name)
-{
-    TableBuilder<void>(schema_, 0).primary_key(std::move(columns), std::move(name));
-    return *this;
-}
-
-TableSpec& TableSpec::unique(std::vector<std::string> columns, std::string name)
-{
-    TableBuilder<void>(schema_, 0).unique(std::move(columns), std::move(name));
-    return *this;
-}
-
-TableSpec& TableSpec::foreign_key(std::vector<std::string> columns, std::string ref_table,
-                                  std::vector<std::string> ref_columns, FkAction on_delete, FkAction on_update,
-                                  std::string name)
-{
-    TableBuilder<void>(schema_, 0).foreign_key(std::move(columns), std::move(ref_table), std::move(ref_columns),
-                                               on_delete, on_update, std::move(name));
-    return *this;
-}
-
-TableSpec& TableSpec::check(std::string expression, std::string name)
-{
-    TableBuilder<void>(schema_, 0).check(std::move(expression), std::move(name));
-    return *this;
-}
-
-TableSpec& TableSpec::index(std::string name, std::vector<IndexElement> elements, IndexOptions options)
-{
-    TableBuilder<void>(schema_, 0).index(std::move(name), std::move(elements), std::move(options));
-    return *this;
-}
-
-TableSpec& TableSpec::comment(std::string text)
-{
-    schema_.tables.front().comment = std::move(text);
-    return *this;
-}
-
-TableSpec table(std::string name)
-{
-    return TableSpec(std::move(name));
-}
 
 DataCode data(std::string revision, std::function<void(Session&)> up, std::function<void(Session&)> down)
 {
@@ -161,7 +106,7 @@ Ops& Ops::create_view(std::string name, std::string select_sql)
     SqlObject o;
     o.kind = ObjectKind::view;
     o.name = std::move(name);
-    o.definition[""] = std::move(select_sql);
+    o.definition = SqlText(std::move(select_sql));
     return op(CreateObject{std::move(o)});
 }
 Ops& Ops::create_object(SqlObject object) { return op(CreateObject{std::move(object)}); }
@@ -169,21 +114,13 @@ Ops& Ops::drop_object(ObjectKind kind, std::string name, std::optional<SqlObject
 {
     return op(DropObject{kind, std::move(name), std::move(definition)});
 }
-Ops& Ops::execute(std::string sql, std::string down_sql)
-{
-    ExecuteSql e;
-    e.sql[""] = std::move(sql);
-    if (!down_sql.empty())
-        e.down[""] = std::move(down_sql);
-    return op(std::move(e));
-}
-Ops& Ops::execute(std::map<std::string, std::string> sql, std::map<std::string, std::string> down_sql)
+Ops& Ops::execute(SqlText sql, SqlText down_sql)
 {
     return op(ExecuteSql{std::move(sql), std::move(down_sql)});
 }
 Ops& Ops::run(DataCode code)
 {
-    return op(RunCode{std::move(code.revision), std::move(code.up), std::move(code.down)});
+    return op(std::move(code));
 }
 
 bool Step::skipped_on_fresh() const

@@ -423,7 +423,7 @@ void write(CanonicalWriter& w, const SqlObject& o)
         w.field("comment", o.comment);
     if (!o.definition.empty()) {
         w.key("definition");
-        w.string_map(o.definition);
+        w.string_map(o.definition.by_dialect());
     }
     w.field("kind", to_string(o.kind));
     w.field("name", o.name);
@@ -607,12 +607,12 @@ void write(CanonicalWriter& w, const Op& op)
             },
             [&](const ExecuteSql& o) {
                 w.key("down");
-                w.string_map(o.down, normalized_sql);
+                w.string_map(o.down.by_dialect(), normalized_sql);
                 w.field("op", "execute");
                 w.key("sql");
-                w.string_map(o.sql, normalized_sql);
+                w.string_map(o.sql.by_dialect(), normalized_sql);
             },
-            [&](const RunCode& o) {
+            [&](const DataCode& o) {
                 w.field("down", static_cast<bool>(o.down));
                 w.field("op", "run");
                 w.field("revision", o.revision);

@@ -140,7 +140,7 @@ void StepExecutor::run(const Step& step, bool down)
     }
 }
 
-void StepExecutor::run_code(const Step& step, const RunCode& code, bool down)
+void StepExecutor::run_code(const Step& step, const DataCode& code, bool down)
 {
     const auto& function = code_to_run(code, step, bind_);
     // Whatever the code does (DDL in one of several statements of a text, through

@@ -42,7 +42,7 @@ public:
     void stays_at(long long version) noexcept { stays_at_ = version; }
 
 private:
-    void run_code(const Step& step, const RunCode& code, bool down);
+    void run_code(const Step& step, const DataCode& code, bool down);
     void run_schema_ops(const Step& step, std::span<const Op> ops, bool down);
     std::vector<Statement> render(std::span<const Op> ops);
     void read_live(const std::vector<std::string>& tables);

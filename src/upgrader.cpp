@@ -74,7 +74,7 @@ void validate_steps(const Bind& b, std::vector<std::string>& problems)
                 if (const auto* sql = std::get_if<ExecuteSql>(&step.ops[0]))
                     if (const auto* text = sql->sql_for(dialect.name()))
                         one = detail::split_statements(*text).statements.size() == 1;
-                if (std::holds_alternative<RunCode>(step.ops[0]) || std::holds_alternative<CreateTable>(step.ops[0]))
+                if (std::holds_alternative<DataCode>(step.ops[0]) || std::holds_alternative<CreateTable>(step.ops[0]))
                     one = false;
             }
             if (!one)

@@ -930,19 +930,18 @@ private:
             o.kind = r.text(i, 6) == "m" ? ObjectKind::materialized_view : ObjectKind::view;
             if (body.ends_with(';'))
                 body.pop_back();
-            o.definition["postgresql"] = body;
+            o.definition.on("postgresql", body);
         } else if (auto other = object_kind_from(kind);
                    other && (*other == ObjectKind::domain || *other == ObjectKind::composite_type ||
                              *other == ObjectKind::sequence || *other == ObjectKind::index || *other == ObjectKind::policy)) {
             o.kind = *other;  // a domain, composite type, sequence, index or policy: its CREATE statement
-            o.definition["postgresql"] =
-                o.kind == ObjectKind::index ? without_schema_qualifier(body, schema_name_, {"on"}) : body;
+            o.definition.on("postgresql", o.kind == ObjectKind::index ? without_schema_qualifier(body, schema_name_, {"on"}) : body);
         } else if (kind == "trigger") {
             o.kind = ObjectKind::trigger;
-            o.definition["postgresql"] = body;
+            o.definition.on("postgresql", body);
         } else if (kind == "function") {
             o.kind = ObjectKind::function;
-            o.definition["postgresql"] = without_schema_qualifier(body, schema_name_);
+            o.definition.on("postgresql", without_schema_qualifier(body, schema_name_));
         } else if (kind == "enum") {
             o.kind = ObjectKind::enum_type;
             for (const auto& t : detail::tokenize(body, {.brackets = false}))
@@ -950,7 +949,7 @@ private:
                     o.values.push_back(detail::unquote_string(t.text));
         } else {
             o.kind = ObjectKind::extension;
-            o.definition["postgresql"] = "";
+            o.definition.on("postgresql", "");
         }
         return o;
     }

@@ -742,10 +742,10 @@ Schema read(sqlite3* db, const std::vector<std::string>* only, bool with_parents
             o.kind = row.type == 'v' ? ObjectKind::view : ObjectKind::trigger;
             o.name = std::string(chunk->view(row.name));
             if (row.type == 'v') {
-                o.definition["sqlite"] = read_view_definition(chunk->view(row.sql));
+                o.definition.on("sqlite", read_view_definition(chunk->view(row.sql)));
             } else {
                 o.table = std::string(chunk->view(row.table));
-                o.definition["sqlite"] = std::string(detail::trim(chunk->view(row.sql)));
+                o.definition.on("sqlite", std::string(detail::trim(chunk->view(row.sql))));
             }
             schema.objects.push_back(std::move(o));
         }

@@ -5,7 +5,6 @@
 #include "strata/schema.hpp"
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -124,14 +123,15 @@ struct DropObject {
     std::string name;
     std::optional<SqlObject> definition;
 };
-// Raw SQL: one text for every dialect (key "") or one per dialect; `down` likewise.
+// Raw SQL, with the SQL that undoes it (empty: no way down).
 struct ExecuteSql {
-    std::map<std::string, std::string> sql;
-    std::map<std::string, std::string> down;
-    [[nodiscard]] const std::string* sql_for(std::string_view dialect) const;
+    SqlText sql;
+    SqlText down;
+    [[nodiscard]] const std::string* sql_for(std::string_view dialect) const { return sql.for_dialect(dialect); }
 };
-// Data code. `revision` stands for the code in the checksum: bump it when the code changes.
-struct RunCode {
+// Data code (strata::data(...)). `revision` stands for the code in the
+// checksum: bump it when the code changes.
+struct DataCode {
     std::string revision;
     std::function<void(Session&)> up;
     std::function<void(Session&)> down;
@@ -140,7 +140,7 @@ struct RunCode {
 using Op = std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
                         CreateIndex, DropIndex, AddForeignKey, DropForeignKey, AddUnique, DropUnique, AddCheck,
                         DropCheck, AddExclusion, DropExclusion, SetRowSecurity, AttachPartition, DetachPartition,
-                        CreateObject, DropObject, ExecuteSql, RunCode>;
+                        CreateObject, DropObject, ExecuteSql, DataCode>;
 
 // Short human name of an op: "add_column user.name".
 [[nodiscard]] std::string describe(const Op& op);
@@ -166,53 +166,5 @@ void apply(Schema& schema, const Op& op);
 
 // True for the ops the models can express (they are covered by a fresh setup).
 [[nodiscard]] bool is_model_expressible(const Op& op) noexcept;
-
-// Column factories for frozen ops: col::varchar("name", 80).nullable().
-// NOT NULL unless .nullable() is called, like a non-optional model member.
-class ColumnSpec {
-public:
-    ColumnSpec(std::string name, Type type);
-    ColumnSpec& nullable();
-    ColumnSpec& not_null();
-    ColumnSpec& default_value(Value value);
-    ColumnSpec& default_value(const char* text) { return default_value(Value{std::string(text)}); }
-    template <class B>
-        requires std::is_same_v<B, bool>  // exactly bool: 0.25 must not become true
-    ColumnSpec& default_value(B v) { return default_value(Value{v}); }
-    template <class V>
-        requires std::is_integral_v<V> && (!std::is_same_v<V, bool>)
-    ColumnSpec& default_value(V v) { return default_value(Value{static_cast<std::int64_t>(v)}); }
-    ColumnSpec& default_now();
-    ColumnSpec& default_current_date();
-    ColumnSpec& default_sql(std::string expression);
-    ColumnSpec& autoincrement();
-    ColumnSpec& collate(std::string collation);
-    ColumnSpec& comment(std::string text);
-    ColumnSpec& generated_always(std::string expression, bool stored = true);
-    operator Column() const { return column_; }  // NOLINT: implicit by design
-    [[nodiscard]] const Column& column() const noexcept { return column_; }
-
-private:
-    Column column_;
-};
-
-namespace col {
-ColumnSpec smallint(std::string name);
-ColumnSpec integer(std::string name);
-ColumnSpec bigint(std::string name);
-ColumnSpec boolean(std::string name);
-ColumnSpec real(std::string name);
-ColumnSpec double_precision(std::string name);
-ColumnSpec numeric(std::string name, int precision = 0, int scale = 0);
-ColumnSpec text(std::string name);
-ColumnSpec varchar(std::string name, int length);
-ColumnSpec blob(std::string name);
-ColumnSpec timestamp(std::string name);
-ColumnSpec timestamptz(std::string name);
-ColumnSpec date(std::string name);
-ColumnSpec json(std::string name);
-ColumnSpec uuid(std::string name);
-ColumnSpec of(std::string name, Type type);
-}  // namespace col
 
 }  // namespace strata

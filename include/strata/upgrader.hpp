@@ -4,8 +4,8 @@
 
 #include "strata/compare.hpp"
 #include "strata/database.hpp"
-#include "strata/ops.hpp"
 #include "strata/schema.hpp"
+#include "strata/step.hpp"
 
 #include <chrono>
 #include <functional>
@@ -18,96 +18,6 @@
 #include <vector>
 
 namespace strata {
-
-// A table for create_table in a frozen step: strata::table("audit").column(col::bigint("id")).primary_key({"id"}).
-class TableSpec {
-public:
-    explicit TableSpec(std::string name);
-    TableSpec& column(Column column);
-    TableSpec& primary_key(std::vector<std::string> columns, std::string name = {});
-    TableSpec& unique(std::vector<std::string> columns, std::string name = {});
-    TableSpec& foreign_key(std::vector<std::string> columns, std::string ref_table, std::vector<std::string> ref_columns,
-                           FkAction on_delete = FkAction::no_action, FkAction on_update = FkAction::no_action,
-                           std::string name = {});
-    TableSpec& check(std::string expression, std::string name = {});
-    TableSpec& index(std::string name, std::vector<IndexElement> elements, IndexOptions options = {});
-    TableSpec& comment(std::string text);
-    operator Table() const { return schema_.tables.front(); }  // NOLINT: implicit by design
-    [[nodiscard]] const Table& definition() const { return schema_.tables.front(); }
-
-private:
-    Schema schema_;
-};
-[[nodiscard]] TableSpec table(std::string name);
-
-// Data code with the revision that stands for it in the step's checksum.
-struct DataCode {
-    std::string revision;
-    std::function<void(Session&)> up;
-    std::function<void(Session&)> down;
-};
-[[nodiscard]] DataCode data(std::string revision, std::function<void(Session&)> up,
-                            std::function<void(Session&)> down = {});
-
-// The ops of one step, in order. Every op spells out what it creates: a step
-// never reads the head models, which change later.
-class Ops {
-public:
-    Ops& create_table(Table table);
-    Ops& drop_table(std::string table, std::optional<Table> definition = std::nullopt);
-    Ops& rename_table(std::string from, std::string to);
-    Ops& add_column(std::string table, Column column);
-    Ops& drop_column(std::string table, std::string column, std::optional<Column> definition = std::nullopt);
-    Ops& rename_column(std::string table, std::string from, std::string to);
-    Ops& alter_column(std::string table, Column from, Column to);
-    Ops& create_index(std::string table, Index index, bool concurrently = false);
-    Ops& drop_index(std::string table, std::string name, std::optional<Index> definition = std::nullopt,
-                    bool concurrently = false);
-    Ops& add_foreign_key(std::string table, ForeignKey foreign_key);
-    Ops& drop_foreign_key(std::string table, std::string name, std::optional<ForeignKey> definition = std::nullopt);
-    Ops& add_unique(std::string table, UniqueConstraint unique);
-    Ops& drop_unique(std::string table, std::string name, std::optional<UniqueConstraint> definition = std::nullopt);
-    Ops& add_check(std::string table, CheckConstraint check);
-    Ops& drop_check(std::string table, std::string name, std::optional<CheckConstraint> definition = std::nullopt);
-    // PostgreSQL table features (nothing on SQLite).
-    Ops& add_exclusion(std::string table, ExclusionConstraint exclusion);
-    Ops& drop_exclusion(std::string table, std::string name, std::optional<ExclusionConstraint> definition = std::nullopt);
-    Ops& set_row_security(std::string table, RowSecurity to, std::optional<RowSecurity> from = std::nullopt);
-    Ops& attach_partition(std::string table, std::string parent, std::string bound);
-    Ops& detach_partition(std::string table, std::string parent, std::optional<std::string> bound = std::nullopt);
-    Ops& create_view(std::string name, std::string select_sql);
-    Ops& create_object(SqlObject object);
-    Ops& drop_object(ObjectKind kind, std::string name, std::optional<SqlObject> definition = std::nullopt);
-    // Raw SQL, one text for every dialect, with an optional down text.
-    Ops& execute(std::string sql, std::string down_sql = {});
-    // Raw SQL per dialect: {{"sqlite", "..."}, {"postgresql", "..."}}.
-    Ops& execute(std::map<std::string, std::string> sql, std::map<std::string, std::string> down_sql = {});
-    Ops& run(DataCode code);
-    Ops& op(Op op);
-
-    [[nodiscard]] const std::vector<Op>& ops() const& noexcept { return ops_; }
-    [[nodiscard]] std::vector<Op> ops() && noexcept { return std::move(ops_); }
-
-private:
-    std::vector<Op> ops_;
-};
-
-struct Step {
-    long long version = 0;
-    std::string description;
-    std::vector<Op> ops;
-    std::optional<std::vector<Op>> down;  // explicit down ops; otherwise the reversed ops
-    bool on_fresh = false;                // runs on a fresh setup too (seed data)
-    bool covered_by_model = false;        // a fresh setup skips it: the models contain it
-    bool no_transaction = false;          // one statement that cannot run in a transaction
-
-    // Covered by the models (skipped by a fresh setup).
-    [[nodiscard]] bool skipped_on_fresh() const;
-};
-
-// The checksum of a step: an algorithm version and a hash of a canonical,
-// dialect-independent serialisation of its ops ("1:" + 32 hex digits).
-[[nodiscard]] std::string checksum(const Step& step);
 
 enum class LockMode {
     automatic,  // PostgreSQL advisory lock; SQLite BEGIN IMMEDIATE per step

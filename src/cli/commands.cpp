@@ -1,7 +1,7 @@
 // The commands of the strata command line (generic and embedded).
 #include "cli_internal.hpp"
 
-#include "json_output.hpp"
+#include "json_formats.hpp"
 #include "strata/autogenerate.hpp"
 #include "strata/compare.hpp"
 #include "strata/database.hpp"
@@ -17,8 +17,6 @@
 
 namespace strata::cli::detail {
 
-using nlohmann::json;
-
 namespace {
 
 RunOptions with_progress(Context& c)
@@ -27,25 +25,6 @@ RunOptions with_progress(Context& c)
     Output* out = &c.output;
     o.on_step = [out](const StepEvent& e) { out->progress(e); };
     return o;
-}
-
-json versions_json(const std::vector<long long>& v)
-{
-    json out = json::array();
-    for (auto x : v)
-        out.push_back(x);
-    return out;
-}
-
-json report_json(const BindReport& r)
-{
-    json steps = json::array();
-    for (const auto& s : r.steps)
-        steps.push_back({{"version", s.version}, {"description", s.description}, {"kind", to_string(s.kind)}, {"duration_ms", s.duration_ms}});
-    json j{{"bind", r.bind}, {"action", to_string(r.action)}, {"from", r.from}, {"to", r.to}, {"steps", std::move(steps)}};
-    if (!r.backup.empty())
-        j["backup"] = r.backup;
-    return j;
 }
 
 std::string report_text(const BindReport& r)
@@ -66,10 +45,7 @@ std::string report_text(const BindReport& r)
 int print_reports(Context& c, const std::string& command, const std::vector<BindReport>& reports)
 {
     if (c.output.json()) {
-        json binds = json::array();
-        for (const auto& r : reports)
-            binds.push_back(report_json(r));
-        c.output.print_json({{"format", "strata." + command + "/1"}, {"binds", std::move(binds)}});
+        c.output.print_json(json_format::reports(command, reports));
     } else {
         for (const auto& r : reports)
             c.output.out() << report_text(r) << "\n";
@@ -131,7 +107,7 @@ int cmd_clean_db(Context& c)
         c.output.note(bind + ": cleaned");
     }
     if (c.output.json())
-        c.output.print_json({{"format", "strata.clean-db/1"}, {"binds", c.selected}});
+        c.output.print_json(json_format::clean_db(c.selected));
     return ok;
 }
 
@@ -179,34 +155,19 @@ int cmd_downgrade(Context& c)
 int cmd_status(Context& c)
 {
     Args a(c.options.args, {}, {"--no-drift"}, "status");
-    json binds = json::array();
-    std::vector<BindStatus> all;
+    std::vector<json_format::StatusLine> all;
     for (const auto& bind : c.selected)
-        all.push_back(c.upgrader->status(bind, !a.has("--no-drift")));
+        all.push_back({c.upgrader->status(bind, !a.has("--no-drift")), c.upgrader->database(bind).url().masked()});
     if (c.output.json()) {
-        for (const auto& s : all) {
-            json j{{"bind", s.bind},
-                   {"dialect", s.dialect},
-                   {"state", to_string(s.state)},
-                   {"current", s.current},
-                   {"head", s.head},
-                   {"error", s.error.empty() ? json(nullptr) : json(s.error)},
-                   {"pending", versions_json(s.pending)},
-                   {"skipped_on_fresh", versions_json(s.skipped_on_fresh)},
-                   {"checksum_mismatches", versions_json(s.checksum_mismatches)},
-                   {"drift", strata::detail::differences_json(s.drift)}};
-            j["url"] = c.upgrader->database(s.bind).url().masked();
-            binds.push_back(std::move(j));
-        }
-        c.output.print_json({{"format", "strata.status/1"}, {"binds", std::move(binds)}});
+        c.output.print_json(json_format::status(all));
         return ok;
     }
     auto& out = c.output.out();
-    for (const auto& s : all) {
+    for (const auto& [s, url] : all) {
         const char* colour = s.state == BindState::ok                                  ? "32"
                              : s.state == BindState::error || s.state == BindState::ahead ? "31"
                                                                                           : "33";
-        out << s.bind << " (" << s.dialect << ", " << c.upgrader->database(s.bind).url().masked() << "): "
+        out << s.bind << " (" << s.dialect << ", " << url << "): "
             << c.output.paint(std::string(to_string(s.state)), colour);
         if (s.state == BindState::error) {
             out << "\n  " << s.error << "\n";
@@ -244,19 +205,14 @@ int cmd_status(Context& c)
 int cmd_history(Context& c)
 {
     Args a(c.options.args, {}, {}, "history");
-    json binds = json::array();
-    for (const auto& bind : c.selected) {
-        auto entries = c.upgrader->history(bind);
-        if (c.output.json()) {
-            json list = json::array();
-            for (const auto& e : entries)
-                list.push_back({{"version", e.version}, {"description", e.description}, {"kind", to_string(e.kind)},
-                                {"checksum", e.checksum.empty() ? json(nullptr) : json(e.checksum)},
-                                {"applied_at", e.applied_at}, {"duration_ms", e.duration_ms}, {"applied_by", e.applied_by},
-                                {"strata_release", e.strata_release}});
-            binds.push_back({{"bind", bind}, {"entries", std::move(list)}});
-            continue;
-        }
+    std::vector<std::pair<std::string, std::vector<HistoryEntry>>> binds;
+    for (const auto& bind : c.selected)
+        binds.emplace_back(bind, c.upgrader->history(bind));
+    if (c.output.json()) {
+        c.output.print_json(json_format::history(binds));
+        return ok;
+    }
+    for (const auto& [bind, entries] : binds) {
         auto& out = c.output.out();
         out << bind << ":\n";
         if (entries.empty())
@@ -268,8 +224,6 @@ int cmd_history(Context& c)
             out << line;
         }
     }
-    if (c.output.json())
-        c.output.print_json({{"format", "strata.history/1"}, {"binds", std::move(binds)}});
     return ok;
 }
 
@@ -312,7 +266,7 @@ int cmd_sql(Context& c)
 int cmd_check(Context& c)
 {
     Args a(c.options.args, {}, {}, "check");
-    json binds = json::array();
+    std::vector<json_format::CheckResult> results;
     bool drift = false;
     for (const auto& bind : c.selected) {
         auto& db = c.upgrader->database(bind);
@@ -324,8 +278,7 @@ int cmd_check(Context& c)
                                         ? "models"
                                         : "chain replayed to version " + std::to_string(st.current);
         if (c.output.json()) {
-            binds.push_back({{"bind", bind}, {"current", st.current}, {"head", st.head}, {"compared_with", against},
-                             {"differences", strata::detail::differences_json(differences)}});
+            results.push_back({bind, st.current, st.head, against, differences});
             continue;
         }
         auto& out = c.output.out();
@@ -340,14 +293,14 @@ int cmd_check(Context& c)
             out << "  " << to_text(d, "database", label) << "\n";
     }
     if (c.output.json())
-        c.output.print_json({{"format", "strata.check/1"}, {"binds", std::move(binds)}});
+        c.output.print_json(json_format::check(results));
     return drift ? differences : ok;
 }
 
 int cmd_verify(Context& c)
 {
     Args a(c.options.args, {}, {}, "verify");
-    json binds = json::array();
+    std::vector<json_format::VerifyResult> results;
     bool failed = false;
     for (const auto& bind : c.selected) {
         auto& db = c.upgrader->database(bind);
@@ -357,8 +310,7 @@ int cmd_verify(Context& c)
         auto report = c.upgrader->verify(bind, [&] { return scratch.make(); }, o);
         failed = failed || !report.ok();
         if (c.output.json()) {
-            binds.push_back({{"bind", bind}, {"dialect", std::string(db.dialect().name())}, {"ok", report.ok()},
-                             {"checks", report.checks}, {"failures", report.failures}, {"notes", report.notes}});
+            results.push_back({bind, std::string(db.dialect().name()), report});
             continue;
         }
         auto& out = c.output.out();
@@ -370,7 +322,7 @@ int cmd_verify(Context& c)
             out << "  note: " << n << "\n";
     }
     if (c.output.json())
-        c.output.print_json({{"format", "strata.verify/1"}, {"binds", std::move(binds)}});
+        c.output.print_json(json_format::verify(results));
     return failed ? differences : ok;
 }
 
@@ -467,7 +419,7 @@ int cmd_autogenerate(Context& c)
         }
     }
     if (c.output.json())
-        c.output.print_json({{"format", "strata.autogenerate/1"}, {"code", code}, {"files", written}});
+        c.output.print_json(json_format::autogenerate(code, written));
     return ok;
 }
 
@@ -482,7 +434,7 @@ int cmd_create(Context& c)
         throw UsageError("create writes one file for one bind: pick it with --only BIND");
     auto path = create_sql_file(std::filesystem::path(c.options.dir) / c.selected.front(), a.positional().front());
     if (c.output.json())
-        c.output.print_json({{"format", "strata.create/1"}, {"bind", c.selected.front()}, {"file", path.string()}});
+        c.output.print_json(json_format::create(c.selected.front(), path.string()));
     else
         c.output.out() << path.string() << "\n";
     return ok;
@@ -531,11 +483,7 @@ int cmd_diff(Context& c)
     const auto label_a = first.url().masked();
     const auto label_b = second.url().masked();
     if (c.output.json()) {
-        c.output.print_json({{"format", "strata.diff/1"},
-                             {"a", label_a},
-                             {"b", label_b},
-                             {"equal", found.empty()},
-                             {"differences", strata::detail::differences_json(found)}});
+        c.output.print_json(json_format::diff(label_a, label_b, found));
     } else if (found.empty()) {
         c.output.out() << "no differences\n";
     } else {

@@ -65,7 +65,7 @@ TEST_F(PostgresqlIntrospect, ReadsEveryFeatureOfAHandWrittenSchema)
     EXPECT_NE(s.find_object(ObjectKind::view, "open_orders"), nullptr);
     const auto* f = s.find_object(ObjectKind::function, "log_paid");
     ASSERT_NE(f, nullptr);
-    EXPECT_EQ(f->definition.at("postgresql").find(schema.name()), std::string::npos) << "schema name left in";
+    EXPECT_EQ(f->definition.by_dialect().at("postgresql").find(schema.name()), std::string::npos) << "schema name left in";
     const auto* t = s.find_object(ObjectKind::trigger, "log_paid");
     ASSERT_NE(t, nullptr);
     EXPECT_EQ(t->table, "order");

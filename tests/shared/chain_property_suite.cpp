@@ -108,7 +108,7 @@ private:
         t.rows += 2;
         opaque_ = true;
         if (as_code)
-            ops.push_back(RunCode{"insert " + std::to_string(a), [sql](Session& s) { s.execute(sql); }, {}});
+            ops.push_back(DataCode{"insert " + std::to_string(a), [sql](Session& s) { s.execute(sql); }, {}});
         else
             ops.push_back(ExecuteSql{{{"", sql}}, {}});
     }
@@ -195,7 +195,7 @@ private:
             const std::string sql = "UPDATE " + t.name + " SET n = n; ALTER TABLE " + t.name + " ADD COLUMN " + name +
                                     " TEXT DEFAULT 'd'";
             opaque_ = true;
-            ops.push_back(RunCode{"ddl " + name, [sql](Session& s) { s.execute(sql); }, {}});
+            ops.push_back(DataCode{"ddl " + name, [sql](Session& s) { s.execute(sql); }, {}});
             break;
         }
         case 10: {  // a trigger made by raw SQL (it names no column, so no op breaks it)

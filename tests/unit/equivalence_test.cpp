@@ -57,7 +57,7 @@ Schema base()
     SqlObject view;
     view.kind = ObjectKind::view;
     view.name = "active";
-    view.definition[""] = "SELECT id FROM account WHERE score > 0";
+    view.definition = "SELECT id FROM account WHERE score > 0";
     s.objects.push_back(view);
     return s;
 }
@@ -84,7 +84,7 @@ const std::vector<Mutation>& mutations()
         {"tag type CITEXT", false, [](Schema& s) { table(s, "account").find_column("tag")->type = Type::custom("CITEXT"); }},
         {"check respaced", false, [](Schema& s) { table(s, "account").checks[0].expression = "score>=0"; }},
         {"index predicate respaced", false, [](Schema& s) { table(s, "account").indexes[0].where = "tag  IS NOT NULL"; }},
-        {"view respaced", false, [](Schema& s) { s.objects[0].definition[""] = "SELECT id\n  FROM account WHERE score > 0"; }},
+        {"view respaced", false, [](Schema& s) { s.objects[0].definition = "SELECT id\n  FROM account WHERE score > 0"; }},
         {"collation case", false, [](Schema& s) { table(s, "account").find_column("email")->collation = "c"; }},
         // Changes.
         {"score default 1", true,
@@ -103,7 +103,7 @@ const std::vector<Mutation>& mutations()
         {"check expression", true, [](Schema& s) { table(s, "account").checks[0].expression = "score > 0"; }},
         {"fk on delete cascade", true, [](Schema& s) { table(s, "visit").foreign_keys[0].on_delete = FkAction::cascade; }},
         {"fk deferrable", true, [](Schema& s) { table(s, "visit").foreign_keys[0].deferrable = true; }},
-        {"view body", true, [](Schema& s) { s.objects[0].definition[""] = "SELECT id FROM account"; }},
+        {"view body", true, [](Schema& s) { s.objects[0].definition = "SELECT id FROM account"; }},
         {"new column", true,
          [](Schema& s) {
              if (!table(s, "visit").find_column("at"))

@@ -116,12 +116,12 @@ TEST(Ops, ApplyDuplicateColumnIsRefused)
 TEST(Ops, DescribeNamesTheOp)
 {
     EXPECT_EQ(describe(Op{AddColumn{"user", col::text("x")}}), "add_column user.x");
-    EXPECT_EQ(describe(Op{RunCode{"rev-1", {}, {}}}), "run_code rev-1");
+    EXPECT_EQ(describe(Op{DataCode{"rev-1", {}, {}}}), "run_code rev-1");
 }
 
 TEST(Ops, ModelExpressible)
 {
     EXPECT_TRUE(is_model_expressible(Op{AddColumn{"user", col::text("x")}}));
     EXPECT_FALSE(is_model_expressible(Op{ExecuteSql{{{"", "SELECT 1"}}, {}}}));
-    EXPECT_FALSE(is_model_expressible(Op{RunCode{"r", {}, {}}}));
+    EXPECT_FALSE(is_model_expressible(Op{DataCode{"r", {}, {}}}));
 }

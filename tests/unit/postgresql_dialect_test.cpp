@@ -159,7 +159,7 @@ TEST(PostgresqlDialect, TableAndColumnOps)
     EXPECT_EQ(sql_of(DropCheck{"user", "ck_x", std::nullopt}), one("ALTER TABLE \"user\" DROP CONSTRAINT \"ck_x\""));
     EXPECT_EQ(sql_of(DropIndex{"user", "ix_a", std::nullopt}), one("DROP INDEX \"ix_a\""));
     EXPECT_EQ(sql_of(ExecuteSql{{{"", "UPDATE \"user\" SET name = 'x'"}}, {}}), one("UPDATE \"user\" SET name = 'x'"));
-    EXPECT_TRUE(sql_of(RunCode{"r1", {}, {}}).empty());
+    EXPECT_TRUE(sql_of(DataCode{"r1", {}, {}}).empty());
 }
 
 TEST(PostgresqlDialect, ViewsFunctionsAndExtensions)

@@ -103,7 +103,7 @@ TEST(StepChecksum, ChangesWithWhatTheStepDoes)
     no_tx.no_transaction = true;
     EXPECT_NE(checksum(no_tx), original);
     Step revision = base;
-    std::get<RunCode>(revision.ops.back()).revision = "seed-2";
+    std::get<DataCode>(revision.ops.back()).revision = "seed-2";
     EXPECT_NE(checksum(revision), original);
     Step concurrently = base;
     std::get<CreateIndex>(concurrently.ops[7]).concurrently = false;
