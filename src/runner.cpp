@@ -379,6 +379,16 @@ void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
     commit(unit, report);
 }
 
+bool Runner::outside_transaction(const Step& step) const
+{
+    if (!step.no_transaction)
+        return false;
+    if (d_.capabilities().concurrent_indexes || step.ops.size() != 1)
+        return true;
+    const Op& op = step.ops.front();
+    return !std::holds_alternative<CreateIndex>(op) && !std::holds_alternative<DropIndex>(op);
+}
+
 void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
 {
     // The step cannot hide in a transaction, so other migrators are kept out by a
@@ -430,7 +440,7 @@ void Runner::apply_atomically(const std::vector<const Step*>& pending, BindRepor
 {
     Unit unit;
     for (const auto* step : pending) {
-        if (step->no_transaction)
+        if (outside_transaction(*step))
             throw ConfigError("bind '" + b_.name + "': step " + std::to_string(step->version) +
                               " runs without a transaction, so the pending steps cannot run as one: upgrade without "
                               "--atomic");
@@ -476,7 +486,7 @@ BindReport Runner::upgrade(long long current, long long target, BindAction actio
     } else {
         bool backed_up = false;
         for (const auto* step : pending) {
-            if (step->no_transaction)
+            if (outside_transaction(*step))
                 apply_no_transaction_step(*step, report);
             else
                 apply_step(*step, report, backed_up);
@@ -495,14 +505,15 @@ void Runner::revert_step(const Step& step, BindReport& report)
     unit.frame = d_.frame(detail::step_ops(step, true, b_.name));
     unit.logged_as = "reverted";
     unit.still_needed = moves(step.version, step.version - 1, &step);
-    auto outside = step.no_transaction && !lock_ ? d_.outside_transaction_lock(s_, o_.lock_timeout) : nullptr;
-    if (step.no_transaction) {
+    const bool outside = outside_transaction(step);
+    auto outside_lock = outside && !lock_ ? d_.outside_transaction_lock(s_, o_.lock_timeout) : nullptr;
+    if (outside) {
         // Its one statement runs on its own (DROP INDEX CONCURRENTLY cannot run in a transaction).
         unit.still_needed();
         executor_.run(step, true);
     }
     unit.work = [&] {
-        if (!step.no_transaction) {
+        if (!outside) {
             executor_.run(step, true);
             executor_.check(step, unit.frame, true);
         }

@@ -76,6 +76,10 @@ private:
     BindReport upgrade(long long current, long long target, BindAction action);
     void apply_step(const Step& step, BindReport& report, bool& backed_up);
     void apply_no_transaction_step(const Step& step, BindReport& report);
+    // A no-transaction step that must run outside a transaction here: not one
+    // whose CONCURRENTLY index is a plain index on this engine (SQLite), which
+    // then runs in a transaction with its version row like any step.
+    [[nodiscard]] bool outside_transaction(const Step& step) const;
     void apply_atomically(const std::vector<const Step*>& pending, BindReport& report);
     void revert_step(const Step& step, BindReport& report);
     void take_backup(long long version, BindReport& report);

@@ -36,7 +36,10 @@ private:
 };
 
 // Concurrency and crash tests (label `reliability`), on the same fixture.
-class ReliabilitySuite : public UpgraderSuite {};
+class ReliabilitySuite : public UpgraderSuite {
+protected:
+    void crash_after_every_statement(bool fresh, int& points);
+};
 
 // Steps that follow schema changes strata did not make, and run exactly once.
 class NoSilentLossSuite : public UpgraderSuite {};

@@ -1,16 +1,35 @@
-// strata-test-worker: one process running the upgrader with the test history, for
-// the tests that start many at once or kill one mid-step.
+// strata-test-worker: one process running the upgrader with the test history
+// (or the crash chain), for the tests that start many at once or kill one
+// mid-step. `--failpoint statement:K` (or STRATA_FAILPOINT=statement:K) makes it
+// SIGKILL itself once K statements have gone to the database.
+#include "crash_chain.hpp"
 #include "history.hpp"
 
 #include "strata/errors.hpp"
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
+namespace {
+
+// "statement:K" -> K; anything else is a mistake of the test.
+long long statements_before_kill(const std::string& failpoint)
+{
+    const std::string prefix = "statement:";
+    if (failpoint.rfind(prefix, 0) != 0)
+        throw std::invalid_argument("unknown failpoint '" + failpoint + "' (statement:K)");
+    return std::stoll(failpoint.substr(prefix.size()));
+}
+
+}  // namespace
+
 int main(int argc, char** argv)
 {
     std::string url;
+    std::string chain = "history";
+    std::string failpoint = std::getenv("STRATA_FAILPOINT") ? std::getenv("STRATA_FAILPOINT") : "";
     std::string bind = "app";
     strata::test::HistoryOptions history;
     strata::RunOptions options;
@@ -38,6 +57,12 @@ int main(int argc, char** argv)
             options.lock_timeout = std::chrono::seconds(std::stoi(value));
         else if (key == "--target")
             options.target = std::stoll(value);
+        else if (key == "--chain")
+            chain = value;
+        else if (key == "--failpoint")
+            failpoint = value;
+        else if (key == "--snapshots")
+            options.snapshots = std::stoi(value);
         else if (key == "--replay")
             options.replay = value == "1";
         else {
@@ -47,7 +72,19 @@ int main(int argc, char** argv)
     }
     try {
         strata::Upgrader upgrader;
-        strata::test::declare_history(upgrader, bind, strata::connect(url), history);
+        if (chain == "crash")
+            strata::test::declare_crash_chain(upgrader, bind, strata::connect(url));
+        else
+            strata::test::declare_history(upgrader, bind, strata::connect(url), history);
+        if (!failpoint.empty()) {
+            // Called before each statement is sent: the K+1-th never leaves, so
+            // the process dies right after its K-th.
+            const long long k = statements_before_kill(failpoint);
+            upgrader.database(bind).session().set_statement_observer([k, sent = 0LL](std::string_view) mutable {
+                if (++sent > k)
+                    std::raise(SIGKILL);
+            });
+        }
         auto report = upgrader.run(options);
         std::cout << "ok " << report.binds.at(0).action << " " << report.binds.at(0).to << "\n";
         return 0;
