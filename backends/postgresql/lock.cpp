@@ -10,6 +10,10 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 namespace strata::postgresql {
 
 namespace {
@@ -56,15 +60,20 @@ std::unique_ptr<MigrationLock> PostgresqlDialect::advisory_lock(Session& session
         schema = session.url().param("schema", "public");
     const std::string name = "strata:" + std::get<std::string>(rows.rows[0][0]) + ":" + schema;
     const auto key = static_cast<std::int64_t>(detail::fnv1a64(name));
-    try {
-        (void)session.query("SELECT pg_advisory_lock(?)", {key});
-    } catch (const DatabaseError& e) {
-        if (e.kind() != DatabaseErrorKind::lock_timeout)
-            throw;
-        throw DatabaseError(DatabaseErrorKind::lock_timeout,
-                            "another process is migrating " + name + " (advisory lock " + std::to_string(key) +
-                                "); gave up after " + std::to_string(timeout.count()) + " s",
-                            e.context());
+    // Tried, never waited for inside a statement: a statement waiting for the
+    // lock holds a snapshot, and CREATE INDEX CONCURRENTLY in the holder's step
+    // waits for every such snapshot to end -- a deadlock the server breaks by
+    // killing one of them. Short tries with a growing pause have no snapshot to wait for.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto pause = std::chrono::milliseconds(5);
+    while (!std::get<bool>(session.query("SELECT pg_try_advisory_lock(?)", {key}).rows.at(0).at(0))) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw DatabaseError(DatabaseErrorKind::lock_timeout,
+                                "another process is migrating " + name + " (advisory lock " + std::to_string(key) +
+                                    "); gave up after " + std::to_string(timeout.count()) + " s",
+                                ErrorContext{.sql = "SELECT pg_try_advisory_lock(" + std::to_string(key) + ")"});
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(200));
     }
     return std::make_unique<AdvisoryLock>(session, key);
 }

@@ -163,7 +163,9 @@ int cmd_status(Context& c)
         return ok;
     }
     auto& out = c.output.out();
-    for (const auto& [s, url] : all) {
+    for (const auto& line : all) {
+        const auto& s = line.status;  // not a structured binding: the lambda below captures it
+        const auto& url = line.url;
         const char* colour = s.state == BindState::ok                                  ? "32"
                              : s.state == BindState::error || s.state == BindState::ahead ? "31"
                                                                                           : "33";

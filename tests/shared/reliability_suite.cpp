@@ -7,6 +7,8 @@
 
 #include <csignal>
 #include <iostream>
+#include <sstream>
+#include <unistd.h>
 
 namespace strata::test {
 
@@ -204,6 +206,75 @@ TEST_P(ReliabilitySuite, ACrashAfterAnyStatementOfAnUpgradeLosesNothing)
     crash_after_every_statement(false, points);
     std::cout << "killed after each of " << points << " statements of an upgrade\n";
     EXPECT_GE(points, 30);
+}
+
+// Sixteen processes connect, then wait on one pipe; closing it releases them
+// together onto a bind at version 1 that holds rows. The chain has a data step,
+// a no-transaction step and (on SQLite) a rebuild. Every process exits 0 at
+// head, each step is applied once, the data step's effect is there once, and in
+// every trial some process started while another was applying steps (they overlapped).
+TEST_P(ReliabilitySuite, SixteenProcessesReleasedTogetherApplyEveryStepOnce)
+{
+    const bool long_run = std::getenv("STRATA_LONG") && std::string(std::getenv("STRATA_LONG")) == "1";
+    const int trials = long_run ? 20 : 5;
+    const int processes = 16;
+    int overlapping_trials = 0;
+    for (int trial = 1; trial <= trials; ++trial) {
+        SCOPED_TRACE("trial " + std::to_string(trial));
+        auto url = new_url();
+        {
+            Upgrader up;
+            declare_crash_chain(up, "app", connect(url));
+            (void)up.run(replayed_to(1));
+            auto db = connect(url);
+            for (int i = 1; i <= 20; ++i)
+                db.session().execute("INSERT INTO item (name, qty) VALUES (?, ?)", "item " + std::to_string(i), i);
+        }
+        int pipe_ends[2];
+        ASSERT_EQ(pipe(pipe_ends), 0);
+        std::vector<Child> children;
+        std::vector<std::string> ready;
+        for (int i = 0; i < processes; ++i) {
+            ready.push_back((dir_.path() / ("ready-" + std::to_string(trial) + "-" + std::to_string(i))).string());
+            children.push_back(spawn_program(STRATA_TEST_WORKER_PATH,
+                                             worker_args(url, {"--chain", "crash", "--barrier", std::to_string(pipe_ends[0]),
+                                                               std::to_string(pipe_ends[1]), "--ready", ready.back()})));
+        }
+        close(pipe_ends[0]);
+        for (const auto& file : ready)
+            EXPECT_TRUE(wait_for_file(file, 30000)) << file << " never connected";
+        close(pipe_ends[1]);  // the release
+        struct Run {
+            long long start = 0, end = 0;
+            bool upgraded = false;
+        };
+        std::vector<Run> runs;
+        for (auto& c : children) {
+            auto r = wait_program(c);
+            EXPECT_EQ(r.exit_code, 0) << r.err;
+            EXPECT_NE(r.out.find("ok "), std::string::npos) << r.out;
+            EXPECT_NE(r.out.find(" " + std::to_string(crash_chain_head) + "\n"), std::string::npos) << r.out;
+            Run run;
+            run.upgraded = r.out.find("ok upgraded") != std::string::npos;
+            if (auto at = r.out.find("ran "); at != std::string::npos)
+                std::istringstream(r.out.substr(at + 4)) >> run.start >> run.end;
+            runs.push_back(run);
+        }
+        auto applied = kinds_per_version(url, StepKind::applied);
+        for (long long v = 2; v <= crash_chain_head; ++v)
+            EXPECT_EQ(applied[v], 1) << "version " << v;
+        EXPECT_EQ(scalar_of(url, "SELECT count(*) FROM event WHERE what = 'step 4'"), 1);
+        EXPECT_EQ(scalar_of(url, "SELECT count(*) FROM item"), 20);
+        EXPECT_EQ(scalar_of(url, "SELECT sum(qty) FROM item"), 210);
+        bool overlapped = false;
+        for (std::size_t u = 0; u < runs.size(); ++u)
+            for (std::size_t j = 0; j < runs.size(); ++j)
+                overlapped = overlapped || (runs[u].upgraded && u != j && runs[j].start < runs[u].end && runs[u].start < runs[j].end);
+        EXPECT_TRUE(overlapped) << "no process started while another applied steps: the test proves nothing";
+        overlapping_trials += overlapped ? 1 : 0;
+    }
+    std::cout << processes << " processes released together, " << trials << " trials, " << overlapping_trials
+              << " of them overlapping\n";
 }
 
 }  // namespace strata::test

@@ -1,7 +1,9 @@
 // strata-test-worker: one process running the upgrader with the test history
 // (or the crash chain), for the tests that start many at once or kill one
 // mid-step. `--failpoint statement:K` (or STRATA_FAILPOINT=statement:K) makes it
-// SIGKILL itself once K statements have gone to the database.
+// SIGKILL itself once K statements have gone to the database. `--barrier R W`
+// (two inherited pipe ends): once connected it writes `--ready FILE`, closes W
+// and waits for the end of R, so many workers start their runs together.
 #include "crash_chain.hpp"
 #include "history.hpp"
 
@@ -9,6 +11,9 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <unistd.h>
 #include <iostream>
 #include <string>
 
@@ -23,12 +28,35 @@ long long statements_before_kill(const std::string& failpoint)
     return std::stoll(failpoint.substr(prefix.size()));
 }
 
+// CLOCK_MONOTONIC is one clock for every process of the machine: the test
+// compares the workers' times to show that their runs overlapped.
+long long monotonic_ns()
+{
+    timespec t{};
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return static_cast<long long>(t.tv_sec) * 1000000000LL + t.tv_nsec;
+}
+
+void wait_for_release(int read_end, int write_end, const std::string& ready_file)
+{
+    close(write_end);
+    if (!ready_file.empty())
+        std::ofstream(ready_file) << "ready\n";
+    char byte;
+    while (read(read_end, &byte, 1) > 0) {
+    }
+    close(read_end);
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
     std::string url;
     std::string chain = "history";
+    int barrier_read = -1;
+    int barrier_write = -1;
+    std::string ready_file;
     std::string failpoint = std::getenv("STRATA_FAILPOINT") ? std::getenv("STRATA_FAILPOINT") : "";
     std::string bind = "app";
     strata::test::HistoryOptions history;
@@ -57,6 +85,12 @@ int main(int argc, char** argv)
             options.lock_timeout = std::chrono::seconds(std::stoi(value));
         else if (key == "--target")
             options.target = std::stoll(value);
+        else if (key == "--barrier" && i + 2 < argc) {
+            barrier_read = std::stoi(value);
+            barrier_write = std::stoi(argv[i + 2]);
+            ++i;
+        } else if (key == "--ready")
+            ready_file = value;
         else if (key == "--chain")
             chain = value;
         else if (key == "--failpoint")
@@ -85,8 +119,15 @@ int main(int argc, char** argv)
                     std::raise(SIGKILL);
             });
         }
+        if (barrier_read >= 0) {
+            (void)upgrader.database(bind).session();  // connected before the release
+            wait_for_release(barrier_read, barrier_write, ready_file);
+        }
+        const long long started = monotonic_ns();
         auto report = upgrader.run(options);
-        std::cout << "ok " << report.binds.at(0).action << " " << report.binds.at(0).to << "\n";
+        const long long ended = monotonic_ns();
+        std::cout << "ok " << report.binds.at(0).action << " " << report.binds.at(0).to << "\n"
+                  << "ran " << started << " " << ended << "\n";
         return 0;
     } catch (const strata::Error& e) {
         std::cerr << e.what() << "\n";
