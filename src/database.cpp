@@ -1,6 +1,7 @@
 // strata::Database: a connection and its dialect.
 #include "strata/database.hpp"
 
+#include "strata/errors.hpp"
 #include "strata/inspect.hpp"
 
 namespace strata {
@@ -18,7 +19,15 @@ Database::Database(const Dialect& dialect, Url url, ConnectOptions options)
 Session& Database::session()
 {
     if (!session_) {
-        session_ = dialect_->open(url_, options_);
+        try {
+            session_ = dialect_->open(url_, options_);
+        } catch (const DatabaseError& e) {
+            if (bind_.empty())
+                throw;
+            auto context = e.context();
+            context.bind = bind_;
+            throw DatabaseError(e.kind(), "bind '" + bind_ + "': " + e.message(), std::move(context));
+        }
         if (models_)
             session_->attach_schema(models_);
     }

@@ -83,15 +83,29 @@ bool Runner::commit(const Unit& unit, BindReport& report)
         else
             s_.execute(st.sql);
     }
-    Transaction tx(s_, TransactionMode::immediate);
-    if (unit.still_needed && !unit.still_needed())
-        return false;
-    const auto rows = unit.work();
-    for (const auto& row : rows)
-        detail::write_version_row(s_, row);
-    if (lock_)
-        lock_->check_held(s_);
-    tx.commit();
+    std::vector<detail::VersionRow> rows;
+    try {
+        Transaction tx(s_, TransactionMode::immediate);
+        if (unit.still_needed && !unit.still_needed())
+            return false;
+        rows = unit.work();
+        for (const auto& row : rows)
+            detail::write_version_row(s_, row);
+        if (lock_)
+            lock_->check_held(s_);
+        tx.commit();
+    } catch (const DatabaseError& e) {
+        // What the step's own statements did not already put in context: the
+        // transaction's BEGIN and COMMIT, the snapshot, the version row.
+        if (!e.context().bind.empty())
+            throw;
+        if (unit.step)
+            executor_.fail(*unit.step, e, "", unit.down);
+        auto context = e.context();
+        context.bind = b_.name;
+        throw DatabaseError(e.kind(), "bind '" + b_.name + "': " + std::string(unit.logged_as) + " failed: " + e.message(),
+                            std::move(context));
+    }
     for (const auto& row : rows) {
         if (row.kind == StepKind::fresh || row.kind == StepKind::stamped)
             continue;
@@ -200,6 +214,10 @@ BindReport Runner::run(const std::function<void()>& before_work)
             check_checksums();
         return BindReport{b_.name, BindAction::up_to_date, *current, *current, {}, {}};
     }
+    if (auto why = d_.why_read_only(s_))
+        throw Error(ErrorCode::database_error,
+                    "bind '" + b_.name + "' cannot be upgraded: " + *why + "; nothing was attempted",
+                    context_of(b_));
     if (before_work)
         before_work();
     lock_ = acquire_lock();

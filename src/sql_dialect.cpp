@@ -18,6 +18,11 @@ std::vector<Statement> Dialect::prepare_fresh(const Url&) const
     return {};
 }
 
+std::optional<std::string> Dialect::why_read_only(Session&) const
+{
+    return std::nullopt;
+}
+
 std::string Dialect::keep_snapshot(Session&, long long, int) const
 {
     return {};

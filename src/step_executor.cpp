@@ -81,11 +81,14 @@ Schema tables_and_dependents(const Schema& schema, const std::vector<std::string
     if (c.sql.empty())
         c.sql = sql;
     const long long stays = stays_at_.value_or(down ? step.version : step.version - 1);
+    // In doubt, the message of the error itself says what to do: nothing is known to be rolled back.
+    const std::string outcome =
+        e.kind() == DatabaseErrorKind::in_doubt ? "its COMMIT broke off"
+        : (stays_at_ ? "the atomic upgrade was rolled back whole" : "it was rolled back") +
+              std::string(" and the bind stays at version ") + std::to_string(stays);
     throw DatabaseError(e.kind(),
                         std::string(down ? "reverting" : "applying") + " step " + std::to_string(step.version) + " (\"" +
-                            step.description + "\") of bind '" + bind_ + "' failed; " +
-                            (stays_at_ ? "the atomic upgrade was rolled back whole" : "it was rolled back") +
-                            " and the bind stays at version " + std::to_string(stays) + ": " + e.message(),
+                            step.description + "\") of bind '" + bind_ + "' failed; " + outcome + ": " + e.message(),
                         std::move(c));
 }
 

@@ -181,6 +181,7 @@ BindBuilder Upgrader::bind(std::string name, Database database, Schema models)
     models.set_bind(name);
     auto& b = impl_->binds.emplace_back(Bind{std::move(name), std::move(database), std::move(models), {}});
     b.database.attach_schema(&b.models);
+    b.database.name_bind(b.name);
     return BindBuilder(*impl_, impl_->binds.size() - 1);
 }
 

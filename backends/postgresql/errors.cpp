@@ -57,13 +57,15 @@ void throw_error(PGconn* conn, const PGresult* result, std::string_view sql, boo
         primary = trimmed(result ? PQresultErrorMessage(result) : "");
     if (primary.empty() && conn)
         primary = trimmed(PQerrorMessage(conn));
-    std::string message = "PostgreSQL: " + primary;
+    const bool connection_lost = conn && PQstatus(conn) != CONNECTION_OK;
+    // libpq's words for a dropped connection ("server closed the connection
+    // unexpectedly") do not say that the session, its transaction and its locks are gone.
+    std::string message = std::string("PostgreSQL: ") + (connection_lost ? "connection lost: " : "") + primary;
     if (auto detail = field(result, PG_DIAG_MESSAGE_DETAIL); !detail.empty())
         message += "\n  detail: " + detail;
     if (auto hint = field(result, PG_DIAG_MESSAGE_HINT); !hint.empty())
         message += "\n  hint: " + hint;
     auto kind = kind_of(state);
-    bool connection_lost = conn && PQstatus(conn) != CONNECTION_OK;
     if (connection_lost)
         kind = DatabaseErrorKind::connection;
     if (during_commit && kind == DatabaseErrorKind::connection) {

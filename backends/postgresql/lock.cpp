@@ -106,6 +106,18 @@ IndexState PostgresqlDialect::index_state(Session& session, std::string_view ind
     return std::get<bool>(rows.rows[0][0]) ? IndexState::valid : IndexState::invalid;
 }
 
+std::optional<std::string> PostgresqlDialect::why_read_only(Session& session) const
+{
+    auto row = session.query("SELECT pg_is_in_recovery(), current_setting('transaction_read_only')").rows.at(0);
+    if (std::get<bool>(row.at(0)))
+        return std::string("the server is a read-only standby (pg_is_in_recovery() is true): run the upgrade against "
+                           "the primary; status, history and verify work on the standby");
+    if (std::get<std::string>(row.at(1)) == "on")
+        return std::string("the session is read-only (default_transaction_read_only is on for this server, database "
+                           "or role): connect as a role that may write, or to the primary");
+    return std::nullopt;
+}
+
 std::vector<Statement> PostgresqlDialect::prepare_fresh(const Url& url) const
 {
     if (auto schema = url.param("schema"); !schema.empty())

@@ -36,6 +36,7 @@ public:
     [[nodiscard]] std::string epoch_seconds_sql() const override;
     [[nodiscard]] bool renders_from_state(const Op& op) const override;
     [[nodiscard]] std::vector<Statement> prepare_fresh(const Url& url) const override;
+    [[nodiscard]] std::optional<std::string> why_read_only(Session& session) const override;
 
 protected:
     std::vector<Statement> after_create_table(const Table& table) const override;

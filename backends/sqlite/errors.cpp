@@ -37,8 +37,13 @@ void throw_error(sqlite3* db, int rc, std::string_view sql, std::string_view wha
     const int extended = db ? sqlite3_extended_errcode(db) : rc;
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     std::string text = what.empty() ? "SQLite: " + message : std::string(what) + ": " + message;
-    if ((rc & 0xff) == SQLITE_BUSY)
+    if ((rc & 0xff) == SQLITE_BUSY && sql == "COMMIT")
+        text += " (another connection is reading: without WAL, a commit waits until every read transaction has "
+                "ended, and the wait timed out; end the long read, or use PRAGMA journal_mode = WAL)";
+    else if ((rc & 0xff) == SQLITE_BUSY)
         text += " (another connection holds the database's write lock; the wait timed out)";
+    else if ((rc & 0xff) == SQLITE_FULL || extended == SQLITE_IOERR_WRITE)
+        text += " (the disk or the file system's size limit is reached: free space and run again)";
     ErrorContext context;
     context.sql = std::string(sql);
     context.engine_code = extended ? extended : rc;

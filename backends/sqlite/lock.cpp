@@ -27,6 +27,15 @@ void SqliteDialect::prepare_migration_session(Session& session, std::chrono::sec
     sqlite3_busy_timeout(db, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(lock_timeout).count()));
 }
 
+std::optional<std::string> SqliteDialect::why_read_only(Session& session) const
+{
+    auto* db = static_cast<sqlite3*>(session.native_handle());
+    if (sqlite3_db_readonly(db, "main") != 1)
+        return std::nullopt;
+    return "the SQLite file " + session.url().path + " is open read-only (?mode=ro in its URL, or the file is not "
+           "writable by this user): drop ?mode=ro or fix the file's permissions";
+}
+
 std::unique_ptr<MigrationLock> SqliteDialect::advisory_lock(Session&, std::chrono::seconds) const
 {
     return nullptr;

@@ -1,5 +1,6 @@
 // Snapshots on SQLite: before an upgrade changes a file, a copy of it as it is
 // (the backup API), "<file>.v<version>.bak", the newest few kept.
+#include "errors.hpp"
 #include "sqlite_dialect.hpp"
 #include "strata/errors.hpp"
 #include "strata/session.hpp"
@@ -39,18 +40,18 @@ bool SqliteDialect::snapshot(Session& session, const std::string& path) const
         sqlite3_close(target);
         throw DatabaseError(DatabaseErrorKind::permission, "cannot write the backup '" + temp + "': " + why);
     }
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> target_guard(target, sqlite3_close);
     // The partial file is worthless until renamed: no rollback journal for it.
     sqlite3_exec(target, "PRAGMA journal_mode = OFF", nullptr, nullptr, nullptr);
     sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
     int rc = backup ? sqlite3_backup_step(backup, -1) : sqlite3_errcode(target);
     if (backup)
         sqlite3_backup_finish(backup);
-    std::string why = rc == SQLITE_DONE ? "" : sqlite3_errmsg(target);
-    sqlite3_close(target);
     if (rc != SQLITE_DONE) {
         std::filesystem::remove(temp, ec);
-        throw DatabaseError(DatabaseErrorKind::other, "the backup to '" + path + "' failed: " + why);
+        throw_error(target, rc, {}, "the backup to '" + path + "' failed");
     }
+    target_guard.reset();
     std::filesystem::rename(temp, path);
     return true;
 }

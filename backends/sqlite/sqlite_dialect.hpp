@@ -41,6 +41,7 @@ public:
     [[nodiscard]] std::unique_ptr<MigrationLock> outside_transaction_lock(Session& session,
                                                                           std::chrono::seconds timeout) const override;
     [[nodiscard]] std::string keep_snapshot(Session& session, long long version, int keep) const override;
+    [[nodiscard]] std::optional<std::string> why_read_only(Session& session) const override;
     // A consistent copy of the session's file at `path` (the backup API); false for
     // an in-memory database.
     bool snapshot(Session& session, const std::string& path) const;

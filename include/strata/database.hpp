@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace strata {
@@ -24,6 +25,9 @@ public:
     // The models that typed access (session().insert(row), select<T>()) maps
     // structs with, now and on a later connect. Upgrader::bind() sets its models.
     void attach_schema(const Schema* models) noexcept;
+    // The bind this database serves: an error connecting on first use names it.
+    // Upgrader::bind() sets it.
+    void name_bind(std::string name) noexcept { bind_ = std::move(name); }
     [[nodiscard]] const Dialect& dialect() const noexcept { return *dialect_; }
     [[nodiscard]] const Url& url() const noexcept { return url_; }
     [[nodiscard]] bool connected() const noexcept { return session_ != nullptr; }
@@ -36,6 +40,7 @@ private:
     ConnectOptions options_;
     std::unique_ptr<Session> session_;
     const Schema* models_ = nullptr;
+    std::string bind_;
 };
 
 // Opens a database by URL through the backends built into this strata.

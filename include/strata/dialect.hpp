@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -152,6 +153,10 @@ public:
     // Whether the bind holds any table of its own (strata's tables do not count).
     [[nodiscard]] virtual bool has_tables(Session& session) const = 0;
     [[nodiscard]] virtual IndexState index_state(Session& session, std::string_view index) const = 0;
+    // Why the connected database takes no writes (a hot standby, a file opened
+    // read-only), or nothing. An upgrade with work to do asks first, so it
+    // attempts nothing there.
+    [[nodiscard]] virtual std::optional<std::string> why_read_only(Session& session) const;
     // Statements that prepare an empty bind (PostgreSQL: the URL's schema).
     [[nodiscard]] virtual std::vector<Statement> prepare_fresh(const Url& url) const;
     // Before the first step of an upgrade changes anything (inside its transaction,

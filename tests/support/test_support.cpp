@@ -117,6 +117,53 @@ std::string read_file(const std::filesystem::path& path)
     return s.str();
 }
 
+PgServer::PgServer() : state_(std::filesystem::temp_directory_path() / unique_name("strata_pg"))
+{
+    url_ = pg_sh({"start"});
+}
+
+PgServer::PgServer(int primary_port) : state_(std::filesystem::temp_directory_path() / unique_name("strata_pg"))
+{
+    url_ = pg_sh({"standby", std::to_string(primary_port)});
+}
+
+PgServer::~PgServer()
+{
+    try {
+        (void)pg_sh({"stop"});
+    } catch (const std::exception&) {
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(state_, ec);
+}
+
+std::unique_ptr<PgServer> PgServer::standby() const
+{
+    return std::unique_ptr<PgServer>(new PgServer(port()));
+}
+
+int PgServer::port() const
+{
+    return std::stoi(read_file(state_ / "port"));
+}
+
+void PgServer::restart_immediately() const
+{
+    (void)pg_sh({"restart"});
+}
+
+std::string PgServer::pg_sh(const std::vector<std::string>& args) const
+{
+    std::vector<std::string> all{STRATA_PG_SCRIPT};
+    all.insert(all.end(), args.begin(), args.end());
+    auto r = run_program("/bin/bash", all, {"STRATA_PG_STATE=" + state_.string(), "STRATA_PG_CRASH_SAFE=1"});
+    if (r.exit_code != 0)
+        throw std::runtime_error("scripts/pg.sh " + args.at(0) + " failed: " + r.err);
+    while (!r.out.empty() && r.out.back() == '\n')
+        r.out.pop_back();
+    return r.out;
+}
+
 std::filesystem::path data_file(const std::string& name)
 {
     return std::filesystem::path(STRATA_TEST_DATA_DIR) / name;

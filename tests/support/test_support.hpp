@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,28 @@ private:
     std::string url_;
 };
 
+// A PostgreSQL server of the test's own (scripts/pg.sh with a private state
+// directory), for faults that would disturb the shared test server: restarts,
+// standbys. Stopped and deleted at the end of the test.
+class PgServer {
+public:
+    PgServer();  // a new primary
+    ~PgServer();
+    PgServer(const PgServer&) = delete;
+    PgServer& operator=(const PgServer&) = delete;
+    // A hot standby streaming from this server (pg_basebackup -R).
+    [[nodiscard]] std::unique_ptr<PgServer> standby() const;
+    [[nodiscard]] const std::string& url() const { return url_; }
+    [[nodiscard]] int port() const;
+    // pg_ctl restart -m immediate: the server crashes and recovers.
+    void restart_immediately() const;
+
+private:
+    explicit PgServer(int primary_port);
+    std::string pg_sh(const std::vector<std::string>& args) const;
+    std::filesystem::path state_;
+    std::string url_;
+};
 
 std::string unique_name(const std::string& prefix);
 std::string read_file(const std::filesystem::path& path);

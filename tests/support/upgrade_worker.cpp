@@ -4,6 +4,8 @@
 // SIGKILL itself once K statements have gone to the database. `--barrier R W`
 // (two inherited pipe ends): once connected it writes `--ready FILE`, closes W
 // and waits for the end of R, so many workers start their runs together.
+// `--file-size-limit BYTES` (RLIMIT_FSIZE) makes a write past that size fail
+// as on a full disk; `--max-page-count N` is SQLite's own limit of the file.
 #include "crash_chain.hpp"
 #include "history.hpp"
 
@@ -13,6 +15,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <iostream>
 #include <string>
@@ -59,6 +62,7 @@ int main(int argc, char** argv)
     std::string ready_file;
     std::string failpoint = std::getenv("STRATA_FAILPOINT") ? std::getenv("STRATA_FAILPOINT") : "";
     std::string bind = "app";
+    long long max_page_count = 0;
     strata::test::HistoryOptions history;
     strata::RunOptions options;
     options.snapshots = 0;
@@ -97,7 +101,15 @@ int main(int argc, char** argv)
             failpoint = value;
         else if (key == "--snapshots")
             options.snapshots = std::stoi(value);
-        else if (key == "--replay")
+        else if (key == "--max-page-count")
+            max_page_count = std::stoll(value);
+        else if (key == "--file-size-limit") {
+            // The write fails with EFBIG (SQLite: "database or disk is full")
+            // instead of the signal ending the process.
+            std::signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{std::stoull(value), std::stoull(value)};
+            setrlimit(RLIMIT_FSIZE, &limit);
+        } else if (key == "--replay")
             options.replay = value == "1";
         else {
             std::cerr << "unknown option " << key << "\n";
@@ -110,6 +122,8 @@ int main(int argc, char** argv)
             strata::test::declare_crash_chain(upgrader, bind, strata::connect(url));
         else
             strata::test::declare_history(upgrader, bind, strata::connect(url), history);
+        if (max_page_count > 0)
+            upgrader.database(bind).session().execute("PRAGMA max_page_count = " + std::to_string(max_page_count));
         if (!failpoint.empty()) {
             // Called before each statement is sent: the K+1-th never leaves, so
             // the process dies right after its K-th.
