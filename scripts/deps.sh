@@ -9,7 +9,7 @@ packages=(cmake g++ ninja-build pkg-config libsoci-dev libboost-dev libsqlite3-d
           sqlite3)  # sqlite3: the client strata-bench measures the binary against
 for arg in "$@"; do
   case "$arg" in
-    --server) packages+=(postgresql) ;;
+    --server) packages+=(postgresql pgbouncer) ;;  # pgbouncer: the pooler tests
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     *) echo "deps.sh: unknown option '$arg' (use --server or --fuzz)" >&2; exit 2 ;;
   esac

@@ -173,10 +173,18 @@ void Runner::create_version_table()
 
 std::unique_ptr<MigrationLock> Runner::acquire_lock()
 {
-    d_.prepare_migration_session(s_, o_.lock_timeout);
-    if (o_.lock_mode == LockMode::lease)
-        return std::make_unique<detail::LeaseLock>(s_, "bind:" + b_.name, o_.lease_ttl, o_.lock_timeout);
-    return d_.advisory_lock(s_, o_.lock_timeout);
+    try {
+        d_.prepare_migration_session(s_, o_.lock_timeout);
+        if (o_.lock_mode == LockMode::lease)
+            return std::make_unique<detail::LeaseLock>(s_, "bind:" + b_.name, o_.lease_ttl, o_.lock_timeout);
+        return d_.advisory_lock(s_, o_.lock_timeout);
+    } catch (const ConfigError& e) {
+        throw ConfigError("bind '" + b_.name + "': " + e.message(), context_of(b_));
+    } catch (const DatabaseError& e) {
+        auto context = e.context();
+        context.bind = b_.name;
+        throw DatabaseError(e.kind(), "bind '" + b_.name + "': " + e.message(), std::move(context));
+    }
 }
 
 void Runner::check_checksums()

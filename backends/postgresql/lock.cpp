@@ -38,8 +38,53 @@ private:
 
 }  // namespace
 
+namespace {
+
+std::int64_t backend_pid(Session& session)
+{
+    return std::get<std::int64_t>(session.query("SELECT pg_backend_pid()").rows.at(0).at(0));
+}
+
+// Whether the session's server connection changes between transactions, as in
+// a pooler's transaction pooling. Under session pooling each client keeps its
+// own backend, so none of the three observations below can happen; under
+// transaction pooling the second client's transaction gets the backend the
+// first has just released (pgbouncer reuses the last released one first), or
+// one of the two is moved to another backend.
+bool server_connection_changes(Session& session, std::int64_t pid, const PostgresqlDialect& dialect)
+{
+    auto other = dialect.open(session.url(), ConnectOptions{});
+    other->execute("BEGIN");
+    const auto others = backend_pid(*other);
+    // Short-circuited: with a pool of one backend, the first test is true and
+    // the second (which would wait for that backend) never runs.
+    bool changes = others == pid || backend_pid(session) != pid;
+    other->execute("COMMIT");
+    return changes || backend_pid(*other) != others;
+}
+
+// A pooler answers the connection with its own backend key: the pid libpq
+// was given is not the pid of the backend that runs the statements.
+void refuse_transaction_pooling(Session& session, const PostgresqlDialect& dialect)
+{
+    const auto pid = backend_pid(session);
+    if (PQbackendPID(static_cast<PGconn*>(session.native_handle())) == pid)
+        return;
+    if (!server_connection_changes(session, pid, dialect)) {
+        detail::logger().debug("connected through a pooler in session pooling mode");
+        return;
+    }
+    throw ConfigError("the connection goes through a pooler in transaction pooling mode (pgbouncer's pool_mode = "
+                      "transaction, for example): a migration needs one server session throughout (its lock, "
+                      "lock_timeout and search_path are session state), so strata will not migrate through it; give "
+                      "the bind a URL that reaches the server directly, or a pool in session mode");
+}
+
+}  // namespace
+
 void PostgresqlDialect::prepare_migration_session(Session& session, std::chrono::seconds lock_timeout) const
 {
+    refuse_transaction_pooling(session, *this);
     // Every wait for a lock ends; and on 14+ the server notices a client that died
     // mid-statement and stops its statement, instead of holding locks on.
     std::string sql = "SET lock_timeout = '" + std::to_string(lock_timeout.count()) + "s'";

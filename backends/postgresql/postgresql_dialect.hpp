@@ -47,10 +47,6 @@ protected:
 
 const PostgresqlDialect& instance();
 
-// The statement that puts a session in its bind's schema (?schema=) when the
-// connection's options cannot, for a name that needs quotes; empty otherwise.
-std::string search_path_statement(const Url& url);
-
 // Reads the schema named by the session's search_path (current_schema()).
 Schema read_schema(PGconn* conn);
 // The catalog queries read_schema() sends, in one string with the snapshot's

@@ -40,15 +40,6 @@ bool is_strata_parameter(const std::string& key)
            key == "options";
 }
 
-// A name that needs no quotes (lower case, letters, digits, _): it can go in the
-// connection's options, where a quoted one cannot (SOCI's parser takes the quote).
-bool is_plain_identifier(const std::string& name)
-{
-    if (name.empty() || name.size() > 63 || (name[0] >= '0' && name[0] <= '9'))
-        return false;
-    return std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
-}
-
 std::string conninfo(const Url& u)
 {
     std::string out;
@@ -65,15 +56,9 @@ std::string conninfo(const Url& u)
     // Never wait forever for a server that does not answer.
     add("connect_timeout", u.param("connect_timeout", "10"));
     add("application_name", u.param("application_name", "strata"));
-    // Session settings travel with the connection request (no round trip after it):
-    // UTC makes timestamptz text the same whatever the server's zone, and ?schema=
-    // puts the bind in its schema.
-    std::string options = "-c TimeZone=UTC";
-    if (auto schema = u.param("schema"); is_plain_identifier(schema))
-        options += " -c search_path=" + schema;
-    if (auto own = u.param("options"); !own.empty())
-        options = own + " " + options;
-    add("options", options);
+    // Only what the user gives: poolers (pgbouncer) refuse a connection whose
+    // startup packet carries `options`; strata's settings follow the connection.
+    add("options", u.param("options"));
     for (const auto& [key, value] : u.params)
         if (!is_strata_parameter(key))
             add(key.c_str(), value);
@@ -147,6 +132,17 @@ Value cell(const PGresult* r, int row, int column)
     }
 }
 
+// One statement after connecting, not startup parameters (see conninfo): UTC
+// makes timestamptz text the same whatever the server's zone, and ?schema= puts
+// the bind in its schema.
+std::string session_settings(const Url& url)
+{
+    std::string sql = "SET TimeZone = 'UTC'";
+    if (auto schema = url.param("schema"); !schema.empty())
+        sql += "; SET search_path TO " + instance().quote(schema);
+    return sql;
+}
+
 class PostgresqlSession final : public Session {
 public:
     PostgresqlSession(const Url& url, const ConnectOptions&) : url_(url)
@@ -162,8 +158,7 @@ public:
         }
         conn_ = static_cast<soci::postgresql_session_backend*>(soci_->get_backend())->conn_;
         PQsetNoticeProcessor(conn_, log_notice, nullptr);
-        if (auto statement = search_path_statement(url); !statement.empty())
-            execute(statement);
+        execute(session_settings(url));
     }
 
     ~PostgresqlSession() override
@@ -282,12 +277,6 @@ private:
 };
 
 }  // namespace
-
-std::string search_path_statement(const Url& url)
-{
-    auto schema = url.param("schema");
-    return schema.empty() || is_plain_identifier(schema) ? "" : "SET search_path TO " + instance().quote(schema);
-}
 
 std::unique_ptr<Session> PostgresqlDialect::open(const Url& url, const ConnectOptions& options) const
 {

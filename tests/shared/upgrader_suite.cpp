@@ -601,7 +601,7 @@ TEST_P(UpgraderSuite, OfflineSqlIsWhatUpgradeExecutes)
     // version rows (their values are runtime values), and the data step's own SQL.
     auto runtime = [](const std::string& s) {
         static const char* const prefixes[] = {
-            "BEGIN", "COMMIT", "ROLLBACK", "SET ", "RESET ", "SELECT pg_advisory", "SELECT pg_try_advisory", "SELECT pg_is_in_recovery", "SELECT current_database",
+            "BEGIN", "COMMIT", "ROLLBACK", "SET ", "RESET ", "SELECT pg_advisory", "SELECT pg_try_advisory", "SELECT pg_is_in_recovery", "SELECT pg_backend_pid", "SELECT current_database",
             "SELECT \"version\", \"kind\" FROM \"strata_version\"", "SELECT 1 FROM sqlite_schema",
             "SELECT 1 FROM pg_class", "SELECT count(*) FROM sqlite_schema", "SELECT count(*) FROM pg_class",
             "SELECT type, name, tbl_name, sql FROM sqlite_schema",

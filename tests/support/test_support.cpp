@@ -6,6 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -162,6 +167,85 @@ std::string PgServer::pg_sh(const std::vector<std::string>& args) const
     while (!r.out.empty() && r.out.back() == '\n')
         r.out.pop_back();
     return r.out;
+}
+
+namespace {
+
+int free_port()
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof address;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+    close(fd);
+    return ntohs(address.sin_port);
+}
+
+bool accepts_connections(int port)
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    close(fd);
+    return ok;
+}
+
+int port_of(const std::string& url)
+{
+    const auto at = url.find('@');
+    const auto colon = url.find(':', at == std::string::npos ? url.find("//") : at);
+    return std::stoi(url.substr(colon + 1));
+}
+
+}  // namespace
+
+Pgbouncer::Pgbouncer(const std::string& server_url, const std::string& pool_mode)
+    : dir_(std::filesystem::temp_directory_path() / unique_name("strata_pgbouncer")),
+      server_port_(port_of(server_url)), port_(free_port())
+{
+    const std::string program = "/usr/sbin/pgbouncer";
+    if (!std::filesystem::exists(program))
+        throw std::runtime_error(program + " is missing: run scripts/deps.sh --server");
+    std::filesystem::create_directories(dir_);
+    std::filesystem::permissions(dir_, std::filesystem::perms::all, std::filesystem::perm_options::add);
+    std::ofstream(dir_ / "users.txt") << "\"postgres\" \"\"\n";
+    std::ofstream(dir_ / "pgbouncer.ini") << "[databases]\n* = host=127.0.0.1 port=" << server_port_
+                                          << "\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = " << port_
+                                          << "\nunix_socket_dir =\nauth_type = trust\nauth_file = "
+                                          << (dir_ / "users.txt").string() << "\npool_mode = " << pool_mode
+                                          << "\nmax_client_conn = 400\ndefault_pool_size = 40\n";
+    // pgbouncer refuses to run as root; -u makes it drop to the postgres user.
+    std::vector<std::string> args;
+    if (geteuid() == 0)
+        args = {"-u", "postgres"};
+    args.push_back((dir_ / "pgbouncer.ini").string());
+    pid_ = spawn_program(program, args).pid;
+    for (int i = 0; i < 200 && !accepts_connections(port_); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!accepts_connections(port_))
+        throw std::runtime_error("pgbouncer did not start on port " + std::to_string(port_));
+}
+
+Pgbouncer::~Pgbouncer()
+{
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+std::string Pgbouncer::through(const std::string& url) const
+{
+    const std::string from = ":" + std::to_string(server_port_) + "/";
+    auto out = url;
+    out.replace(out.find(from), from.size(), ":" + std::to_string(port_) + "/");
+    return out;
 }
 
 std::filesystem::path data_file(const std::string& name)

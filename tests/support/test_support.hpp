@@ -100,6 +100,24 @@ private:
     std::string url_;
 };
 
+// pgbouncer (Debian's package) in front of the test server, on a free port,
+// in `pool_mode` (session or transaction); stopped at the end of the test.
+class Pgbouncer {
+public:
+    Pgbouncer(const std::string& server_url, const std::string& pool_mode);
+    ~Pgbouncer();
+    Pgbouncer(const Pgbouncer&) = delete;
+    Pgbouncer& operator=(const Pgbouncer&) = delete;
+    // The URL (of the test server) with pgbouncer's port in place of the server's.
+    [[nodiscard]] std::string through(const std::string& url) const;
+
+private:
+    std::filesystem::path dir_;
+    int server_port_ = 0;
+    int port_ = 0;
+    int pid_ = -1;
+};
+
 std::string unique_name(const std::string& prefix);
 std::string read_file(const std::filesystem::path& path);
 std::filesystem::path data_file(const std::string& name);
