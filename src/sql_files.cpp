@@ -63,9 +63,14 @@ void check_statements(const fs::path& file, const std::string& whole, std::size_
 
 }  // namespace
 
-Step parse_sql_migration(const fs::path& file, const std::string& text)
+Step parse_sql_migration(const fs::path& file, const std::string& raw)
 {
     auto [version, description] = parse_name(file);
+    // Editors on Windows start UTF-8 files with a byte order mark; it is not SQL.
+    const std::string text = raw.starts_with("\xEF\xBB\xBF") ? raw.substr(3) : raw;
+    if (auto nul = text.find('\0'); nul != std::string::npos)
+        bad_file(file, "a NUL byte: the file is binary or saved as UTF-16; save it as UTF-8 text",
+                 detail::line_of(text, nul));
     // Sections by marker lines; what comes before `-- up` may only be comments.
     std::size_t up_begin = std::string::npos, down_begin = std::string::npos, up_end = text.size();
     bool no_transaction = false;
