@@ -7,7 +7,9 @@
 
 #include <csignal>
 #include <iostream>
+#include <random>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 namespace strata::test {
@@ -120,6 +122,18 @@ long long scalar_of(const std::string& url, const std::string& sql)
 // is there once or not at all; and the next start reaches the head.
 void ReliabilitySuite::crash_after_every_statement(bool fresh, int& points)
 {
+    crash_trials(fresh, points, [](long long k) {
+        return std::optional<KillTrial>(KillTrial{{"--failpoint", "statement:" + std::to_string(k)}, std::nullopt});
+    });
+}
+
+// One worker per trial on a freshly prepared bind, killed as the trial says
+// (after a statement, or after a delay); the checks of the recorded version
+// after each kill and after the next start. Trials end when `next` gives none,
+// or when a statement failpoint lies past the run's last statement.
+void ReliabilitySuite::crash_trials(bool fresh, int& points,
+                                    const std::function<std::optional<KillTrial>(long long)>& next)
+{
     const long long rows = fresh ? 0 : 20;
     auto prepare = [&] {
         auto url = new_url();
@@ -169,15 +183,28 @@ void ReliabilitySuite::crash_after_every_statement(bool fresh, int& points)
         return version;
     };
     for (long long k = 1;; ++k) {
-        const std::string when = std::string(fresh ? "fresh setup" : "upgrade") + ", killed after statement " + std::to_string(k);
+        auto trial = next(k);
+        if (!trial)
+            break;
+        const std::string when = std::string(fresh ? "fresh setup" : "upgrade") + ", trial " + std::to_string(k) +
+                                 " killed " +
+                                 (trial->after ? "after " + std::to_string(trial->after->count()) + " us"
+                                               : "by " + trial->args.back());
         auto url = prepare();
-        std::vector<std::string> args{"--chain", "crash", "--failpoint", "statement:" + std::to_string(k)};
+        std::vector<std::string> args{"--chain", "crash"};
+        args.insert(args.end(), trial->args.begin(), trial->args.end());
         if (!fresh && sqlite())
             args.insert(args.end(), {"--snapshots", "1"});
         auto child = spawn_program(STRATA_TEST_WORKER_PATH, worker_args(url, args));
+        if (trial->after) {
+            std::this_thread::sleep_for(*trial->after);
+            kill(child.pid, SIGKILL);
+        }
         auto killed = wait_program(child);
         if (killed.exit_code == 0) {
             EXPECT_EQ(recorded_version(url), crash_chain_head) << when;
+            if (trial->after)
+                continue;  // the kill came after the end
             break;  // K is past the last statement: the run got to the end
         }
         ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << when << ": " << killed.err;
@@ -206,6 +233,40 @@ TEST_P(ReliabilitySuite, ACrashAfterAnyStatementOfAnUpgradeLosesNothing)
     crash_after_every_statement(false, points);
     std::cout << "killed after each of " << points << " statements of an upgrade\n";
     EXPECT_GE(points, 30);
+}
+
+// Kills at random moments (inside statements, between them, while the
+// process starts or connects): a delay drawn uniformly from the time one whole
+// run takes. The seed is printed; STRATA_SEED repeats it; STRATA_LONG=1 runs
+// 60 trials of each kind instead of 12.
+TEST_P(ReliabilitySuite, AKillAtARandomMomentLosesNothing)
+{
+    const bool long_run = std::getenv("STRATA_LONG") && std::string(std::getenv("STRATA_LONG")) == "1";
+    const long long trials = long_run ? 60 : 12;
+    const char* fixed = std::getenv("STRATA_SEED");
+    const auto seed = fixed ? std::stoull(fixed) : std::random_device{}();
+    std::cout << "random kill moments: STRATA_SEED=" << seed << "\n";
+    SCOPED_TRACE("STRATA_SEED=" + std::to_string(seed));
+    std::mt19937_64 random(seed);
+    for (const bool fresh : {true, false}) {
+        // How long a whole run takes, from the spawn: the kills fall inside it.
+        const auto url = new_url();
+        const auto start = std::chrono::steady_clock::now();
+        auto child = spawn_program(STRATA_TEST_WORKER_PATH, worker_args(url, {"--chain", "crash"}));
+        ASSERT_EQ(wait_program(child).exit_code, 0);
+        const auto whole = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+        int points = 0;
+        crash_trials(fresh, points, [&](long long k) {
+            if (k > trials)
+                return std::optional<KillTrial>();
+            std::uniform_int_distribution<long long> moment(0, whole.count());
+            return std::optional<KillTrial>(KillTrial{{}, std::chrono::microseconds(moment(random))});
+        });
+        std::cout << (fresh ? "fresh setup" : "upgrade") << ": " << points << " of " << trials
+                  << " random kills landed inside a run of " << whole.count() << " us\n";
+        if (HasFailure())
+            return;
+    }
 }
 
 // Sixteen processes connect, then wait on one pipe; closing it releases them

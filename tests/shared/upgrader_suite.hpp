@@ -13,6 +13,9 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,7 +41,14 @@ private:
 // Concurrency and crash tests (label `reliability`), on the same fixture.
 class ReliabilitySuite : public UpgraderSuite {
 protected:
+    // How a crash trial ends its worker: by the worker's own failpoint (args),
+    // or by SIGKILL from the test `after` the spawn.
+    struct KillTrial {
+        std::vector<std::string> args;
+        std::optional<std::chrono::microseconds> after;
+    };
     void crash_after_every_statement(bool fresh, int& points);
+    void crash_trials(bool fresh, int& points, const std::function<std::optional<KillTrial>(long long)>& next);
 };
 
 // Steps that follow schema changes strata did not make, and run exactly once.
