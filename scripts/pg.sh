@@ -9,6 +9,7 @@
 #            started on a free port; prints its URL
 # STRATA_PG_STATE names the state directory, so tests can run servers of their own.
 # STRATA_PG_CRASH_SAFE=1 keeps synchronous_commit on, so a commit survives `restart`.
+# STRATA_PG_PORT=N starts it on that port (a test that waits for a server to come up).
 # PostgreSQL refuses to run as root, so as root it runs as the postgres user.
 set -euo pipefail
 
@@ -82,7 +83,7 @@ launch() {
   bin=$(bindir)
   [ "${STRATA_PG_CRASH_SAFE:-0}" = 1 ] && commit=on
   for attempt in 1 2 3 4 5 6 7 8; do
-    port=$(( (RANDOM * 32768 + RANDOM) % 30000 + 20000 ))
+    port=${STRATA_PG_PORT:-$(( (RANDOM * 32768 + RANDOM) % 30000 + 20000 ))}
     port_in_use "$port" && continue
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=$commit -c full_page_writes=off -c max_connections=200" \

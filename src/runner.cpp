@@ -3,6 +3,7 @@
 
 #include "lease_lock.hpp"
 #include "log.hpp"
+#include "sql_tokenizer.hpp"
 #include "strata/errors.hpp"
 #include "strata/inspect.hpp"
 #include "text.hpp"
@@ -415,6 +416,61 @@ bool Runner::outside_transaction(const Step& step) const
     return !std::holds_alternative<CreateIndex>(op) && !std::holds_alternative<DropIndex>(op);
 }
 
+namespace {
+
+// A SQL-file step's raw `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name
+// ON ...` or `DROP INDEX CONCURRENTLY [IF EXISTS] name`: the index it names, so
+// an interrupted run resumes as it does for the ops.
+struct RawConcurrentIndex {
+    bool create = false;
+    std::string name;
+};
+
+std::optional<RawConcurrentIndex> raw_concurrent_index(const Op& op, const Dialect& dialect)
+{
+    const auto* raw = std::get_if<ExecuteSql>(&op);
+    const std::string* text = raw ? raw->sql.for_dialect(dialect.name()) : nullptr;
+    if (!text)
+        return std::nullopt;
+    const auto tokens = detail::tokenize(*text, {.dollar_quotes = true, .brackets = false, .backticks = false});
+    std::size_t i = 0;
+    auto word = [&](std::string_view w) {
+        if (i < tokens.size() && tokens[i].is_word(w)) {
+            ++i;
+            return true;
+        }
+        return false;
+    };
+    RawConcurrentIndex out;
+    if (word("create")) {
+        out.create = true;
+        (void)word("unique");
+    } else if (!word("drop")) {
+        return std::nullopt;
+    }
+    if (!word("index") || !word("concurrently"))
+        return std::nullopt;
+    if (word("if")) {
+        if ((out.create && !word("not")) || !word("exists"))
+            return std::nullopt;
+    }
+    // schema.name: the index is found by its own name in the bind's schema.
+    while (i < tokens.size() && (tokens[i].is(detail::TokenKind::word) || tokens[i].is(detail::TokenKind::quoted_identifier)) &&
+           !tokens[i].is_word("on")) {
+        out.name = tokens[i].is(detail::TokenKind::word) ? detail::lower(std::string(tokens[i].text))
+                                                         : detail::unquote_identifier(tokens[i].text);
+        ++i;
+        if (!(i < tokens.size() && tokens[i].is_punct('.')))
+            break;
+        ++i;
+    }
+    if (out.name.empty() || (out.create && !word("on")))
+        return std::nullopt;
+    return out;
+}
+
+}  // namespace
+
 void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
 {
     // The step cannot hide in a transaction, so other migrators are kept out by a
@@ -442,6 +498,17 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
         }
     } else if (const auto* drop = std::get_if<DropIndex>(&op)) {
         run_statement = d_.index_state(s_, drop->name) != IndexState::absent;
+    } else if (auto raw = raw_concurrent_index(op, d_)) {
+        const auto existing = d_.index_state(s_, raw->name);
+        if (!raw->create) {
+            run_statement = existing != IndexState::absent;
+        } else if (existing == IndexState::valid) {
+            run_statement = false;
+        } else if (existing == IndexState::invalid) {
+            detail::logger().warn("{}: index {} was left INVALID by an interrupted run; dropping and rebuilding it",
+                                  b_.name, raw->name);
+            cleanup = d_.render(DropIndex{"", raw->name, std::nullopt, true}, state_.schema);
+        }
     }
     const auto start = Clock::now();
     for (const auto& st : cleanup)
@@ -454,6 +521,8 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
         } catch (const ModelError&) {
             state_.exact = false;  // the tracked schema lagged
         }
+        if (std::holds_alternative<ExecuteSql>(op))
+            state_.exact = false;  // raw SQL: strata cannot see into it
     }
     // The statement is done; its record is a transaction of its own.
     Unit unit;

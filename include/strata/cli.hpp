@@ -49,10 +49,21 @@ struct Config {
 // STRATA_<BIND>_URL and --bind NAME=URL (in that order of precedence, last wins).
 struct Environment {
     std::string name;
+    // What --bind and the configuration's environment give (STRATA_<BIND>_URL
+    // already applied to the binds the configuration names).
     std::map<std::string, std::string> urls;
 
-    // The URL of a bind; throws ConfigError naming the bind and the ways to give one.
+    // The URL of a bind, whoever declares it: --bind, then STRATA_<BIND>_URL,
+    // then the configuration's environment; then DATABASE_URL, which serves a
+    // project with a single bind only. Throws ConfigError naming the bind and
+    // the ways to give one.
     [[nodiscard]] const std::string& url(const std::string& bind) const;
+    // The binds url() gave DATABASE_URL (the CLI refuses it for several binds).
+    [[nodiscard]] const std::vector<std::string>& binds_from_database_url() const noexcept { return from_database_url_; }
+
+private:
+    mutable std::map<std::string, std::string> found_;
+    mutable std::vector<std::string> from_database_url_;
 };
 
 // Builds the application's upgrader for an environment. Use strata::defer_connect

@@ -124,9 +124,12 @@ int cmd_autogenerate(Context& c);
 int cmd_create(Context& c);
 int cmd_inspect(Context& c);
 int cmd_diff(Context& c);
+int cmd_init(Context& c);
+int cmd_wait(Context& c);
 
-// Commands that need the binds (all but inspect, diff, and create's file writing).
-bool needs_binds(const std::string& command);
+// Commands that need the binds: all but inspect, diff and init, and create
+// unless an application embeds the commands (SQL files need no database).
+bool needs_binds(const std::string& command, bool embedded);
 
 // Scratch databases for verify and check, of each bind's engine: on the bind's
 // server, or on the server --scratch-url names (with the bind's schema).

@@ -10,9 +10,13 @@
 #include "strata/sql_files.hpp"
 #include "text.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 namespace strata::cli::detail {
@@ -68,9 +72,11 @@ bool interactive()
 
 }  // namespace
 
-bool needs_binds(const std::string& command)
+bool needs_binds(const std::string& command, bool embedded)
 {
-    return command != "inspect" && command != "diff";
+    if (command == "create")
+        return embedded;
+    return command != "inspect" && command != "diff" && command != "init";
 }
 
 int cmd_setup_db(Context& c)
@@ -425,6 +431,37 @@ int cmd_autogenerate(Context& c)
     return ok;
 }
 
+namespace {
+
+// The bind a new migration file is for: --only, or the migrations directory's
+// only bind folder. Its folder is created when it is missing.
+std::string bind_to_create_in(const Context& c)
+{
+    if (c.upgrader) {
+        if (c.selected.size() != 1)
+            throw UsageError("create writes one file for one bind: pick it with --only BIND");
+        return c.selected.front();
+    }
+    if (c.options.only.size() == 1)
+        return c.options.only.front();
+    if (c.options.only.size() > 1)
+        throw UsageError("create writes one file for one bind: give one --only BIND");
+    std::vector<std::string> folders;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(c.options.dir, ec))
+        if (entry.is_directory())
+            folders.push_back(entry.path().filename().string());
+    if (folders.size() == 1)
+        return folders.front();
+    std::sort(folders.begin(), folders.end());
+    throw UsageError(folders.empty() ? "no bind folder in " + c.options.dir +
+                                           ": name the bind with --only BIND (its folder is created), or run init"
+                                     : "create writes one file for one bind: pick it with --only BIND (binds: " +
+                                           strata::detail::join(folders, ", ") + ")");
+}
+
+}  // namespace
+
 int cmd_create(Context& c)
 {
     Args a(c.options.args, {}, {}, "create");
@@ -432,13 +469,81 @@ int cmd_create(Context& c)
         throw UsageError("create takes one message: create \"add user nickname\"");
     if (c.options.dir.empty())
         throw UsageError("create writes SQL migration files: give --dir DIR");
-    if (c.selected.size() != 1)
-        throw UsageError("create writes one file for one bind: pick it with --only BIND");
-    auto path = create_sql_file(std::filesystem::path(c.options.dir) / c.selected.front(), a.positional().front());
+    const auto bind = bind_to_create_in(c);
+    auto path = create_sql_file(std::filesystem::path(c.options.dir) / bind, a.positional().front());
     if (c.output.json())
-        c.output.print_json(json_format::create(c.selected.front(), path.string()));
+        c.output.print_json(json_format::create(bind, path.string()));
     else
         c.output.out() << path.string() << "\n";
+    return ok;
+}
+
+int cmd_init(Context& c)
+{
+    Args a(c.options.args, {}, {}, "init");
+    if (!a.positional().empty())
+        throw UsageError("init takes no arguments: init [--dir DIR] [--bind NAME[=URL]]...");
+    namespace fs = std::filesystem;
+    const fs::path dir = c.options.dir.empty() ? fs::path("migrations") : fs::path(c.options.dir);
+    std::vector<std::pair<std::string, std::string>> binds = c.options.binds;
+    if (binds.empty())
+        binds.emplace_back("app", "");
+    for (const auto& [bind, url] : binds) {
+        fs::create_directories(dir / bind);
+        c.output.out() << (dir / bind).string() << "/\n";
+    }
+    const auto config = dir.parent_path().empty() ? fs::path("strata.json") : dir.parent_path() / "strata.json";
+    if (fs::exists(config)) {
+        c.output.out() << config.string() << " (kept: it exists)\n";
+        return ok;
+    }
+    nlohmann::ordered_json dev = nlohmann::ordered_json::object();
+    nlohmann::ordered_json prod = nlohmann::ordered_json::object();
+    for (const auto& [bind, url] : binds) {
+        dev[bind] = url.empty() ? "sqlite:" + bind + ".db" : url;
+        prod[bind] = "postgresql://USER@HOST/" + bind;
+    }
+    nlohmann::ordered_json j;
+    j["//"] = "strata's configuration: the binds' URLs per environment (--env NAME, default_env otherwise). "
+              "--bind NAME=URL and STRATA_<BIND>_URL override them; keep passwords out of this file.";
+    j["default_env"] = "dev";
+    j["environments"]["dev"]["binds"] = dev;
+    j["environments"]["prod"]["//"] = "give the real URLs here, or in STRATA_<BIND>_URL on the servers";
+    j["environments"]["prod"]["binds"] = prod;
+    j["options"]["//"] = "seconds to wait for another migrating process; SQLite snapshots to keep";
+    j["options"]["lock_timeout_s"] = 60;
+    j["options"]["snapshots"] = 3;
+    std::ofstream out(config);
+    out << j.dump(2) << "\n";
+    if (!out)
+        throw ConfigError("cannot write " + config.string());
+    c.output.out() << config.string() << "\n";
+    return ok;
+}
+
+int cmd_wait(Context& c)
+{
+    Args a(c.options.args, {"--timeout"}, {}, "wait");
+    long long seconds = 60;
+    if (auto t = a.value("--timeout")) {
+        auto r = std::from_chars(t->data(), t->data() + t->size(), seconds);
+        if (r.ec != std::errc{} || r.ptr != t->data() + t->size() || seconds < 0)
+            throw UsageError("--timeout takes whole seconds, not '" + *t + "'");
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    for (const auto& bind : c.selected) {
+        for (;;) {
+            try {
+                (void)c.upgrader->database(bind).session();
+                c.output.note(bind + ": accepts connections");
+                break;
+            } catch (const DatabaseError& e) {
+                if (e.kind() != DatabaseErrorKind::connection || std::chrono::steady_clock::now() >= deadline)
+                    throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            }
+        }
+    }
     return ok;
 }
 

@@ -26,8 +26,11 @@ Config Config::parse(const std::string& text, const std::string& origin)
     if (!j.is_object())
         bad("the top level must be an object with \"environments\"");
     Config c;
+    // "//" is a comment wherever it stands (JSON has none); init writes them.
     for (const auto& [key, value] : j.items()) {
-        if (key == "default_env") {
+        if (key == "//") {
+            continue;
+        } else if (key == "default_env") {
             if (!value.is_string())
                 bad("\"default_env\" must be a string");
             c.default_env = value.get<std::string>();
@@ -38,6 +41,8 @@ Config Config::parse(const std::string& text, const std::string& origin)
                 if (!body.is_object() || !body.contains("binds") || !body["binds"].is_object())
                     bad("environment \"" + env + "\" needs \"binds\": {\"<bind>\": \"<url>\"}");
                 for (const auto& [bind, url] : body["binds"].items()) {
+                    if (bind == "//")
+                        continue;
                     if (!url.is_string())
                         bad("environment \"" + env + "\": bind \"" + bind + "\" must be a URL string");
                     c.environments[env][bind] = url.get<std::string>();
@@ -47,6 +52,8 @@ Config Config::parse(const std::string& text, const std::string& origin)
             if (!value.is_object())
                 bad("\"options\" must be an object");
             for (const auto& [name, v] : value.items()) {
+                if (name == "//")
+                    continue;
                 if (name == "lock_timeout_s" && v.is_number_integer() && v.get<long long>() > 0)
                     c.lock_timeout_s = v.get<long long>();
                 else if (name == "snapshots" && v.is_number_integer() && v.get<int>() >= 0)
@@ -80,11 +87,19 @@ Config Config::load(const std::string& path)
 
 const std::string& Environment::url(const std::string& bind) const
 {
-    auto it = urls.find(bind);
-    if (it == urls.end())
-        throw ConfigError("bind '" + bind + "' has no URL" + (name.empty() ? std::string() : " in environment '" + name + "'") +
-                          ": give --bind " + bind + "=URL, " + detail::env_var_for(bind) + ", or an environment in --config");
-    return it->second;
+    if (auto it = urls.find(bind); it != urls.end())
+        return it->second;
+    if (auto it = found_.find(bind); it != found_.end())
+        return it->second;
+    if (const char* v = std::getenv(detail::env_var_for(bind).c_str()); v && *v)
+        return found_[bind] = v;
+    if (const char* v = std::getenv("DATABASE_URL"); v && *v) {
+        from_database_url_.push_back(bind);
+        return found_[bind] = v;
+    }
+    throw ConfigError("bind '" + bind + "' has no URL" + (name.empty() ? std::string() : " in environment '" + name + "'") +
+                      ": give --bind " + bind + "=URL, " + detail::env_var_for(bind) +
+                      ", an environment in --config, or DATABASE_URL (a project with one bind)");
 }
 
 namespace detail {

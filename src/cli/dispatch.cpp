@@ -35,7 +35,7 @@ namespace {
 ConnectOptions connect_options_for(const std::string& command)
 {
     ConnectOptions options;
-    if (command == "status" || command == "history" || command == "check") {
+    if (command == "status" || command == "history" || command == "check" || command == "wait") {
         options.read_only = true;
         options.missing_file_is_empty = true;
     }
@@ -48,8 +48,14 @@ Upgrader sql_file_upgrader(const GlobalOptions& o, const Environment& env)
     auto migrations = load_sql_migrations(o.dir);
     Upgrader up;
     for (auto& [bind, steps] : migrations) {
-        auto url = env.urls.find(bind);
-        if (url == env.urls.end() && o.command == "sql") {
+        std::optional<std::string> url;
+        try {
+            url = env.url(bind);
+        } catch (const ConfigError&) {
+            if (o.command != "sql")
+                throw;
+        }
+        if (!url) {
             // Offline SQL needs no database: --dialect names the engine, nothing connects.
             const auto& any = *dialects().front();  // a placeholder that never connects
             auto b = up.bind(bind, Database(any, Url{.scheme = std::string(any.name())}, {}), Schema{});
@@ -58,11 +64,7 @@ Upgrader sql_file_upgrader(const GlobalOptions& o, const Environment& env)
                 b.add(std::move(s));
             continue;
         }
-        if (url == env.urls.end())
-            throw ConfigError("bind '" + bind + "' (" + (std::filesystem::path(o.dir) / bind).string() +
-                              ") has no URL: give --bind " + bind + "=URL, " + env_var_for(bind) +
-                              ", or an environment in --config");
-        auto b = up.bind(bind, defer_connect(url->second, connect_options_for(o.command)), Schema{});
+        auto b = up.bind(bind, defer_connect(*url, connect_options_for(o.command)), Schema{});
         b.without_models();
         for (auto& s : steps)
             b.add(std::move(s));
@@ -74,6 +76,20 @@ Upgrader sql_file_upgrader(const GlobalOptions& o, const Environment& env)
     return up;
 }
 
+// DATABASE_URL names one database: given to one bind of several, the others
+// would silently share it or fail later; say so before anything connects.
+void refuse_database_url_for_several_binds(const Environment& env, const std::vector<std::string>& binds)
+{
+    if (env.binds_from_database_url().empty() || binds.size() < 2)
+        return;
+    std::string others;
+    for (const auto& b : binds)
+        others += std::string(others.empty() ? "" : ", ") + env_var_for(b);
+    throw ConfigError("DATABASE_URL serves a project with a single bind, and this one has " +
+                      std::to_string(binds.size()) + " (" + strata::detail::join(binds, ", ") + "): give each bind its "
+                      "URL with --bind NAME=URL or " + others);
+}
+
 using Command = int (*)(Context&);
 
 Command command_named(const std::string& name)
@@ -83,7 +99,8 @@ Command command_named(const std::string& name)
         {"downgrade", cmd_downgrade}, {"status", cmd_status},     {"history", cmd_history},
         {"stamp", cmd_stamp},         {"sql", cmd_sql},           {"check", cmd_check},
         {"verify", cmd_verify},       {"autogenerate", cmd_autogenerate}, {"create", cmd_create},
-        {"inspect", cmd_inspect},     {"diff", cmd_diff},
+        {"inspect", cmd_inspect},     {"diff", cmd_diff},         {"init", cmd_init},
+        {"wait", cmd_wait},
     };
     for (const auto& [n, c] : commands)
         if (name == n)
@@ -130,7 +147,7 @@ int dispatch(const std::vector<std::string>& words, const UpgraderFactory* make,
         Config config;
         auto env = resolve_environment(options, defaults, config);
         context.run_options = run_options_of(options, config);
-        if (needs_binds(options.command)) {
+        if (needs_binds(options.command, make != nullptr)) {
             if (make) {
                 context.owned = std::make_unique<Upgrader>((*make)(env));
             } else if (!options.dir.empty()) {
@@ -141,6 +158,7 @@ int dispatch(const std::vector<std::string>& words, const UpgraderFactory* make,
             }
             if (context.owned)
                 context.upgrader = context.owned.get();
+            refuse_database_url_for_several_binds(env, context.upgrader->binds());
             for (const auto& name : options.only) {
                 const auto all = context.upgrader->binds();
                 if (std::find(all.begin(), all.end(), name) == all.end())

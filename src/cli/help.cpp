@@ -18,7 +18,9 @@ Commands:
   check                         the live schema against the models (exit 3 on drift)
   verify                        fresh setup, chain, up/down/up on scratch databases (exit 3)
   autogenerate "message"        the step that takes the database to the models
-  create "message"              a new SQL migration file (with --dir)
+  create "message"              a new SQL migration file (with --dir; no database needed)
+  init [--bind NAME[=URL]]...   a migrations directory with bind folders, and strata.json
+  wait [--timeout S]            wait until every bind's database accepts connections
   inspect URL [--format json|sql|mermaid]
   diff URL_A URL_B [--exclude TABLE]
 
@@ -128,7 +130,22 @@ terminal, and otherwise taken as a rename and flagged: never dropped and re-adde
     {"create", R"(usage: {program} --dir DIR [--only BIND] create "message"
 
 Writes DIR/<bind>/NNNN_message.sql with the next number and empty -- up and
--- down sections, and prints its path.
+-- down sections, and prints its path. The bind is --only's, or the directory's
+only bind folder; its folder is created when missing. No database is needed.
+)"},
+    {"init", R"(usage: {program} [--dir DIR] init [--bind NAME[=URL]]...
+
+Writes the layout of SQL-file migrations: DIR (default: migrations) with one
+folder per bind (default: app), and strata.json beside DIR with a dev
+environment (each bind's URL, or sqlite:<bind>.db) and a prod environment to
+fill in, explained by its "//" fields. An existing strata.json is kept.
+)"},
+    {"wait", R"(usage: {program} wait [--timeout S]
+
+Waits until the database of every bind accepts connections (a container that
+starts before its database), trying every 250 ms for up to S seconds
+(default 60). Exit 0 once all do, 1 with the last connection error otherwise.
+A SQLite file that does not exist yet counts as ready; nothing is created.
 )"},
     {"inspect", R"(usage: {program} inspect URL [--format json|sql|mermaid]
 

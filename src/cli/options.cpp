@@ -38,9 +38,13 @@ bool take_global_option(const std::vector<std::string>& words, std::size_t& i, G
     else if (flag == "--bind") {
         auto spec = take(flag);
         auto eq = spec.find('=');
-        if (eq == std::string::npos || eq == 0)
+        if (eq == 0 || spec.empty())
             throw UsageError("--bind takes NAME=URL, not '" + mask_passwords(spec) + "'");
-        o.binds.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
+        // NAME alone only names a bind for init; any other command refuses it below.
+        if (eq == std::string::npos)
+            o.binds.emplace_back(spec, "");
+        else
+            o.binds.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
     } else if (flag == "--only")
         o.only.push_back(take(flag));
     else if (flag == "--lock-timeout") {
@@ -87,6 +91,9 @@ GlobalOptions parse_global(const std::vector<std::string>& words)
             if (!take_global_option(words, i, o))
                 o.args.push_back(words[i]);
     }
+    for (const auto& [name, url] : o.binds)
+        if (url.empty() && o.command != "init")
+            throw UsageError("--bind takes NAME=URL, not '" + name + "'");
     return o;
 }
 

@@ -11,15 +11,6 @@ using namespace strata::test;
 
 class PostgresqlConnect : public PgTest {};
 
-namespace {
-int free_port()
-{
-    // A port nothing listens on: bind to 0, read it, close it.
-    auto r = run_program("/usr/bin/env", {"bash", "-c", "python3 -c 'import socket;s=socket.socket();s.bind((\"127.0.0.1\",0));print(s.getsockname()[1])' 2>/dev/null || echo 1"});
-    return std::stoi(r.out);
-}
-}  // namespace
-
 TEST_F(PostgresqlConnect, ClosedPortFailsFastWithAConnectionError)
 {
     auto start = std::chrono::steady_clock::now();

@@ -127,4 +127,4 @@ TEST_P(PostgresqlCorpus, InspectRecreatesTheSchemaAndCheckNamesEveryEdit)
 }
 
 INSTANTIATE_TEST_SUITE_P(Schemas, PostgresqlCorpus, ::testing::ValuesIn(corpus_names("postgresql")),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });

@@ -229,3 +229,65 @@ TEST_F(PostgresqlFaults, AHotStandbyRefusesAnUpgradeAndShowsThePrimarysVersion)
     EXPECT_NE(strata(standby->url(), "status").out.find("at version 2 of 3"), std::string::npos);
     EXPECT_NE(strata(primary.url(), "status").out.find("at version 2 of 3"), std::string::npos);
 }
+
+TEST_F(PostgresqlFaults, WaitReturnsOnceTheServerAcceptsConnections)
+{
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "app");
+    const int port = free_port();
+    const auto url = "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/postgres";
+    const auto start = Clock::now();
+    auto waiting = spawn_program(STRATA_CLI_PATH, {"--dir", dir.path().string(), "--bind", "app=" + url, "wait",
+                                                   "--timeout", "60"});
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    PgServer server(port);  // comes up a second later
+    auto r = wait_program(waiting);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_GT(Clock::now() - start, std::chrono::seconds(1));
+    EXPECT_NE(r.err.find("app: accepts connections"), std::string::npos) << r.err;
+    // A host that never answers: exit 1 once the wait is over, with the cause.
+    SilentHost host;
+    const auto silent = "postgresql://postgres@127.0.0.1:" + std::to_string(host.port()) + "/postgres?connect_timeout=1";
+    const auto given_up = Clock::now();
+    r = run_cli({"--dir", dir.path().string(), "--bind", "app=" + silent, "wait", "--timeout", "2"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_LT(Clock::now() - given_up, std::chrono::seconds(8));
+    EXPECT_NE(r.err.find("timeout"), std::string::npos) << r.err;
+}
+
+TEST_F(PostgresqlFaults, ASqlFileConcurrentIndexInterruptedAfterItsBuildResumes)
+{
+    PgSchema schema(server_url_);
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "app");
+    auto write = [&](const std::string& name, const std::string& text) { std::ofstream(dir.path() / "app" / name) << text; };
+    auto strata = [&](const std::string& command) {
+        return run_cli({"--dir", dir.path().string(), "--bind", "app=" + schema.url(), "-v", command});
+    };
+    write("0001_t.sql", "-- up\nCREATE TABLE t (id integer PRIMARY KEY, v integer, w integer);\n"
+                        "INSERT INTO t VALUES (1, 1, 1), (2, 1, 2);\n");
+    ASSERT_EQ(strata("upgrade").exit_code, 0);
+    auto db = connect(schema.url());
+    // A run killed after the build of step 2's index, before its version row:
+    // the index is there and valid, the step unrecorded.
+    db.session().execute("CREATE INDEX ix_t_w ON t (w)");
+    write("0002_w.sql", "-- strata: no-transaction\n-- up\nCREATE INDEX CONCURRENTLY ix_t_w ON t (w);\n");
+    auto r = strata("upgrade");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("recorded (already built)"), std::string::npos) << r.err;
+    // A run killed in the middle of the build of step 3's unique index leaves
+    // it INVALID (here: a failed build on duplicates, which are then fixed).
+    EXPECT_ANY_THROW(db.session().execute("CREATE UNIQUE INDEX CONCURRENTLY \"Ix V\" ON t (v)"));
+    EXPECT_EQ(db.session().scalar<std::int64_t>(
+                  "SELECT count(*) FROM pg_index WHERE NOT indisvalid AND indexrelid::regclass::text LIKE '%Ix V%'"),
+              1);
+    db.session().execute("UPDATE t SET v = 2 WHERE id = 2");
+    write("0003_v.sql", "-- strata: no-transaction\n-- up\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"Ix V\" ON t (v);\n");
+    r = strata("upgrade");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("left INVALID"), std::string::npos) << r.err;
+    EXPECT_EQ(db.session().scalar<std::int64_t>(
+                  "SELECT count(*) FROM pg_index WHERE indisvalid AND indexrelid::regclass::text LIKE '%Ix V%'"),
+              1);
+    EXPECT_EQ(db.session().scalar<std::int64_t>("SELECT max(version) FROM strata_version"), 3);
+}

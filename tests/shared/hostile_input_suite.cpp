@@ -167,8 +167,9 @@ TEST_P(CliSuite, HostileSqlFilesWorkOrAreRefusedNamingTheLine)
     EXPECT_EQ(db.session().scalar<std::int64_t>("SELECT count(*) FROM q"), 2);
     EXPECT_EQ(std::get<std::string>(db.session().scalar("SELECT v FROM q WHERE id = 1")), "it's; -- no comment /*");
     EXPECT_EQ(std::get<std::string>(db.session().scalar("SELECT v FROM q WHERE id = 2")), "two; \"parts\" */");
-    if (!sqlite())
+    if (!sqlite()) {
         EXPECT_EQ(std::get<std::string>(db.session().scalar("SELECT semis()")), "a;b");
+    }
     // The down sections of CRLF files work too.
     auto down = strata({"downgrade", "--to", "5"});
     EXPECT_EQ(down.exit_code, 0) << down.err;

@@ -175,12 +175,15 @@ void ReliabilitySuite::crash_trials(bool fresh, int& points,
         for (const auto& d : differences)
             listed += "\n  " + to_text(d, "expected", "database");
         EXPECT_TRUE(differences.empty()) << when << ": the schema is not version " << version << "'s:" << listed;
-        if (version >= 1)
+        if (version >= 1) {
             EXPECT_EQ(scalar_of(url, "SELECT count(*) FROM item"), rows) << when;
-        if (version >= 1 && rows > 0)
+        }
+        if (version >= 1 && rows > 0) {
             EXPECT_EQ(scalar_of(url, "SELECT sum(qty) FROM item"), rows * (rows + 1) / 2) << when;
-        if (version >= 1)
+        }
+        if (version >= 1) {
             EXPECT_EQ(scalar_of(url, "SELECT count(*) FROM event WHERE what = 'step 4'"), version >= 4 ? 1 : 0) << when;
+        }
         return version;
     };
     for (long long k = 1;; ++k) {
@@ -308,20 +311,23 @@ TEST_P(ReliabilitySuite, AKilledStrataBinaryOnSqlFilesLosesNothing)
         }
         const auto v = s.scalar<std::int64_t>("SELECT coalesce(max(version), 0) FROM strata_version");
         EXPECT_EQ(d.table_exists(s, "item"), v >= 1) << when;
-        if (v >= 1)
+        if (v >= 1) {
             EXPECT_EQ(s.scalar<std::int64_t>("SELECT count(*) FROM item"), 20) << when;
+        }
         const auto live = db.inspect();
         const auto* item = live.find_table("item");
         EXPECT_EQ(item && item->find_column("note"), v >= 2) << when << " at version " << v;
-        if (v >= 1)
+        if (v >= 1) {
             EXPECT_EQ(s.scalar<std::int64_t>("SELECT count(*) FROM event"), v >= 3 ? 1 : 0) << when;
+        }
         bool indexed = false;
         if (item)
             for (const auto& ix : item->indexes)
                 indexed = indexed || ix.name == "ix_item_name";
         // The one window: CONCURRENTLY built, the kill before its version row.
-        if (!(indexed && v == 3 && !sqlite()))
+        if (!(indexed && v == 3 && !sqlite())) {
             EXPECT_EQ(indexed, v >= 4) << when << " at version " << v;
+        }
         EXPECT_EQ(d.table_exists(s, "tag"), v >= 5) << when;
         return v;
     };

@@ -155,3 +155,59 @@ TEST(SqliteCli, StatusHistoryAndCheckOfAMissingFileCreateNothing)
     EXPECT_EQ(run_cli({"--dir", migrations.string(), "--bind", bind, "upgrade"}).exit_code, 0);
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "absent.db"));
 }
+
+TEST(SqliteCli, InitWritesTheLayoutAndCreateNeedsNoDatabase)
+{
+    TempDir dir;
+    const auto migrations = (dir.path() / "mig").string();
+    auto r = run_cli({"--dir", migrations, "init", "--bind", "app", "--bind", "log=sqlite:log.db"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "mig" / "app"));
+    EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "mig" / "log"));
+    const auto config = dir.path() / "strata.json";
+    auto j = nlohmann::json::parse(read_file(config));
+    EXPECT_EQ(j["environments"]["dev"]["binds"]["app"], "sqlite:app.db");
+    EXPECT_EQ(j["environments"]["dev"]["binds"]["log"], "sqlite:log.db");
+    EXPECT_TRUE(j.contains("//"));
+    // The file it wrote is a configuration strata reads, comments and all.
+    r = run_cli({"--dir", migrations, "--config", config.string(), "sql", "--from", "0", "--to", "0", "--dialect", "sqlite"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    // A second init keeps the file.
+    std::ofstream(config, std::ios::app) << " ";
+    const auto before = read_file(config);
+    r = run_cli({"--dir", migrations, "init"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("kept"), std::string::npos) << r.out;
+    EXPECT_EQ(read_file(config), before);
+    // create: no URL anywhere.
+    r = run_cli({"--dir", migrations, "--only", "app", "create", "users table"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "mig" / "app" / "0001_users_table.sql")) << r.out;
+    r = run_cli({"--dir", migrations, "create", "which bind"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("pick it with --only BIND (binds: app, log)"), std::string::npos) << r.err;
+    r = run_cli({"--dir", migrations, "--only", "audit", "create", "first"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "mig" / "audit" / "0001_first.sql"));
+    // A directory of one bind needs no --only.
+    const auto single = (dir.path() / "single").string();
+    ASSERT_EQ(run_cli({"--dir", single, "init"}).exit_code, 0);
+    r = run_cli({"--dir", single, "create", "start"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "single" / "app" / "0001_start.sql"));
+    // --bind NAME alone is init's only.
+    r = run_cli({"--dir", single, "--bind", "app", "status"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--bind takes NAME=URL"), std::string::npos) << r.err;
+}
+
+TEST(SqliteCli, WaitOnAMissingFileIsReadyAndCreatesNothing)
+{
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "mig" / "app");
+    const auto file = dir.path() / "later.db";
+    auto r = run_cli({"--dir", (dir.path() / "mig").string(), "--bind", "app=sqlite:" + file.string(), "wait",
+                      "--timeout", "1"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(file));
+}

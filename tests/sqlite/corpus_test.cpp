@@ -84,4 +84,4 @@ TEST_P(SqliteCorpus, InspectRecreatesTheSchemaAndCheckNamesEveryEdit)
 }
 
 INSTANTIATE_TEST_SUITE_P(Schemas, SqliteCorpus, ::testing::ValuesIn(corpus_names("sqlite")),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });

@@ -122,12 +122,12 @@ std::string read_file(const std::filesystem::path& path)
     return s.str();
 }
 
-PgServer::PgServer() : state_(std::filesystem::temp_directory_path() / unique_name("strata_pg"))
+PgServer::PgServer(int port) : state_(std::filesystem::temp_directory_path() / unique_name("strata_pg"))
 {
-    url_ = pg_sh({"start"});
+    url_ = pg_sh({"start"}, port);
 }
 
-PgServer::PgServer(int primary_port) : state_(std::filesystem::temp_directory_path() / unique_name("strata_pg"))
+PgServer::PgServer(Standby, int primary_port) : state_(std::filesystem::temp_directory_path() / unique_name("strata_pg"))
 {
     url_ = pg_sh({"standby", std::to_string(primary_port)});
 }
@@ -144,7 +144,7 @@ PgServer::~PgServer()
 
 std::unique_ptr<PgServer> PgServer::standby() const
 {
-    return std::unique_ptr<PgServer>(new PgServer(port()));
+    return std::unique_ptr<PgServer>(new PgServer(Standby{}, port()));
 }
 
 int PgServer::port() const
@@ -157,19 +157,20 @@ void PgServer::restart_immediately() const
     (void)pg_sh({"restart"});
 }
 
-std::string PgServer::pg_sh(const std::vector<std::string>& args) const
+std::string PgServer::pg_sh(const std::vector<std::string>& args, int port) const
 {
     std::vector<std::string> all{STRATA_PG_SCRIPT};
     all.insert(all.end(), args.begin(), args.end());
-    auto r = run_program("/bin/bash", all, {"STRATA_PG_STATE=" + state_.string(), "STRATA_PG_CRASH_SAFE=1"});
+    std::vector<std::string> env{"STRATA_PG_STATE=" + state_.string(), "STRATA_PG_CRASH_SAFE=1"};
+    if (port > 0)
+        env.push_back("STRATA_PG_PORT=" + std::to_string(port));
+    auto r = run_program("/bin/bash", all, env);
     if (r.exit_code != 0)
         throw std::runtime_error("scripts/pg.sh " + args.at(0) + " failed: " + r.err);
     while (!r.out.empty() && r.out.back() == '\n')
         r.out.pop_back();
     return r.out;
 }
-
-namespace {
 
 int free_port()
 {
@@ -183,6 +184,8 @@ int free_port()
     close(fd);
     return ntohs(address.sin_port);
 }
+
+namespace {
 
 bool accepts_connections(int port)
 {

@@ -82,7 +82,7 @@ private:
 // standbys. Stopped and deleted at the end of the test.
 class PgServer {
 public:
-    PgServer();  // a new primary
+    explicit PgServer(int port = 0);  // a new primary (on `port`, or a free one)
     ~PgServer();
     PgServer(const PgServer&) = delete;
     PgServer& operator=(const PgServer&) = delete;
@@ -94,11 +94,15 @@ public:
     void restart_immediately() const;
 
 private:
-    explicit PgServer(int primary_port);
-    std::string pg_sh(const std::vector<std::string>& args) const;
+    struct Standby {};
+    PgServer(Standby, int primary_port);
+    std::string pg_sh(const std::vector<std::string>& args, int port = 0) const;
     std::filesystem::path state_;
     std::string url_;
 };
+
+// A TCP port on 127.0.0.1 that nothing listens on (for a moment).
+int free_port();
 
 // pgbouncer (Debian's package) in front of the test server, on a free port,
 // in `pool_mode` (session or transaction); stopped at the end of the test.
