@@ -39,6 +39,7 @@ struct Config {
     std::optional<int> snapshots;
     std::optional<bool> strict_checksums;
     std::string pre_upgrade_command;
+    std::string schema_file;  // written by upgrade, checked by check (--schema-file)
 
     // Throws ConfigError naming the file and the field.
     static Config load(const std::string& path);

@@ -79,6 +79,7 @@ struct Context {
     std::unique_ptr<Upgrader> owned;     // the upgrader when the CLI built it
     RunOptions run_options;
     std::vector<std::string> selected;   // binds after --only
+    std::string schema_file;             // the configuration's; --schema-file wins
 };
 
 // The command's arguments: flags with values, flags alone, positional words.

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -117,9 +118,73 @@ int cmd_clean_db(Context& c)
     return ok;
 }
 
+namespace {
+
+// The schema file: every bind's schema as `inspect --format sql` renders it,
+// binds by name, each headed by its version. No time, no host: the same
+// databases always give the same bytes, so a review shows schema changes.
+std::string schema_file_text(Context& c)
+{
+    auto binds = c.upgrader->binds();
+    std::sort(binds.begin(), binds.end());
+    std::string text = "-- The schema of each bind, written by `strata upgrade --schema-file` (do not edit).\n";
+    for (const auto& bind : binds) {
+        auto& db = c.upgrader->database(bind);
+        text += "\n-- bind " + bind + " at version " + std::to_string(c.upgrader->status(bind, false).current) + " (" +
+                std::string(db.dialect().name()) + ")\n\n" + to_sql(db.inspect(), db.dialect());
+    }
+    return text;
+}
+
+std::string schema_file_of(Context& c, const Args& a)
+{
+    return a.value("--schema-file").value_or(c.schema_file);
+}
+
+void write_schema_file(Context& c, const std::string& path)
+{
+    const auto temp = path + ".partial";
+    {
+        std::ofstream out(temp, std::ios::binary);
+        out << schema_file_text(c);
+        if (!out)
+            throw ConfigError("cannot write the schema file " + path);
+    }
+    std::filesystem::rename(temp, path);
+    c.output.note("schema file " + path + " written");
+}
+
+// The first line where the file and the databases part, or nothing when it is current.
+std::optional<std::string> stale_schema_file(Context& c, const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return "it does not exist";
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const auto file = buffer.str();
+    const auto live = schema_file_text(c);
+    if (file == live)
+        return std::nullopt;
+    std::istringstream a(file), b(live);
+    std::string line_a, line_b;
+    for (int line = 1;; ++line) {
+        const bool more_a = static_cast<bool>(std::getline(a, line_a));
+        const bool more_b = static_cast<bool>(std::getline(b, line_b));
+        if (!more_a && !more_b)
+            break;
+        if (!more_a || !more_b || line_a != line_b)
+            return "line " + std::to_string(line) + " is `" + (more_a ? line_a : "(end of file)") +
+                   "`, the databases say `" + (more_b ? line_b : "(end)") + "`";
+    }
+    return "it differs";
+}
+
+}  // namespace
+
 int cmd_upgrade(Context& c)
 {
-    Args a(c.options.args, {"--to"}, {"--dry-run", "--replay", "--atomic", "--strict"}, "upgrade");
+    Args a(c.options.args, {"--to", "--schema-file"}, {"--dry-run", "--replay", "--atomic", "--strict"}, "upgrade");
     auto o = with_progress(c);
     o.target = optional_version(a, "--to");
     o.replay = a.has("--replay");
@@ -136,7 +201,10 @@ int cmd_upgrade(Context& c)
     std::vector<BindReport> reports;
     for (const auto& bind : c.selected)
         reports.push_back(c.upgrader->run(bind, o));
-    return print_reports(c, "upgrade", reports);
+    const int code = print_reports(c, "upgrade", reports);
+    if (const auto path = schema_file_of(c, a); !path.empty() && code == ok)
+        write_schema_file(c, path);
+    return code;
 }
 
 int cmd_downgrade(Context& c)
@@ -273,9 +341,18 @@ int cmd_sql(Context& c)
 
 int cmd_check(Context& c)
 {
-    Args a(c.options.args, {}, {}, "check");
+    Args a(c.options.args, {"--schema-file"}, {}, "check");
     std::vector<json_format::CheckResult> results;
     bool drift = false;
+    if (const auto path = schema_file_of(c, a); !path.empty()) {
+        if (auto why = stale_schema_file(c, path)) {
+            c.output.warn("schema file " + path + " is stale: " + *why + "; run `strata upgrade --schema-file " +
+                          path + "` and commit it");
+            drift = true;
+        } else {
+            c.output.note("schema file " + path + " is current");
+        }
+    }
     for (const auto& bind : c.selected) {
         auto& db = c.upgrader->database(bind);
         Scratch scratch(db, c.options.scratch_url);

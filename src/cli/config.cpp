@@ -62,9 +62,11 @@ Config Config::parse(const std::string& text, const std::string& origin)
                     c.strict_checksums = v.get<bool>();
                 else if (name == "pre_upgrade_command" && v.is_string())
                     c.pre_upgrade_command = v.get<std::string>();
+                else if (name == "schema_file" && v.is_string())
+                    c.schema_file = v.get<std::string>();
                 else
                     bad("option \"" + name + "\" is unknown or has a wrong value (lock_timeout_s: seconds > 0, "
-                        "snapshots: count >= 0, strict_checksums: true/false, pre_upgrade_command: text)");
+                        "snapshots: count >= 0, strict_checksums: true/false, pre_upgrade_command: text, schema_file: path)");
             }
         } else {
             bad("unknown field \"" + key + "\" (use default_env, environments, options)");
@@ -130,6 +132,8 @@ Environment resolve_environment(const GlobalOptions& o, const Config& defaults, 
             config.strict_checksums = file.strict_checksums;
         if (!file.pre_upgrade_command.empty())
             config.pre_upgrade_command = file.pre_upgrade_command;
+        if (!file.schema_file.empty())
+            config.schema_file = file.schema_file;
     }
     Environment env;
     env.name = !o.env.empty() ? o.env : config.default_env;

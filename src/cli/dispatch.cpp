@@ -147,6 +147,7 @@ int dispatch(const std::vector<std::string>& words, const UpgraderFactory* make,
         Config config;
         auto env = resolve_environment(options, defaults, config);
         context.run_options = run_options_of(options, config);
+        context.schema_file = config.schema_file;
         if (needs_binds(options.command, make != nullptr)) {
             if (make) {
                 context.owned = std::make_unique<Upgrader>((*make)(env));

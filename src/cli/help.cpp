@@ -62,6 +62,7 @@ Drops every table, view, trigger, function and type of each selected bind,
 strata's own tables too. Without --yes nothing is dropped (exit 2).
 )"},
     {"upgrade", R"(usage: {program} [global options] upgrade [--to N] [--dry-run] [--replay] [--atomic] [--strict]
+                                                 [--schema-file FILE]
 
 Sets up or upgrades each selected bind, like the application does at startup.
   --to N      stop at version N (every selected bind)
@@ -69,6 +70,9 @@ Sets up or upgrades each selected bind, like the application does at startup.
   --replay    an empty bind runs the chain from empty instead of the fresh setup
   --atomic    all pending steps of a bind in one transaction (all or nothing)
   --strict    a step changed since it was applied is an error (exit 1)
+  --schema-file FILE  then write every bind's schema to FILE (inspect --format sql,
+              binds by name, each with its version): schema changes show in review
+              (also the configuration's "schema_file" option)
 Exit 4 when another process holds the migration lock longer than --lock-timeout,
 5 when a database is newer than these steps.
 )"},
@@ -103,11 +107,13 @@ database is opened): the statements upgrade runs, in transactions, with the
 version-store statements (from 0, CREATE TABLE strata_version too). B below A
 prints the downgrade. Data code appears as a comment naming the step.
 )"},
-    {"check", R"(usage: {program} [global options] check
+    {"check", R"(usage: {program} [global options] check [--schema-file FILE]
 
 Compares each bind's live schema with the models (at head), or with the chain
 replayed to the bind's version on a scratch database (behind, or SQL files).
-Exit 3 with the differences listed, 0 when there are none.
+With --schema-file (or the configuration's "schema_file"), also whether FILE is
+what `upgrade --schema-file` would write now.
+Exit 3 with the differences listed (or a stale schema file), 0 when there are none.
 )"},
     {"verify", R"(usage: {program} [global options] [--scratch-url URL] verify
 

@@ -76,4 +76,38 @@ TEST_P(CliSuite, DatabaseUrlServesAProjectOfOneBindOnly)
     EXPECT_EQ(version_at(url_), -1);
 }
 
+TEST_P(CliSuite, TheSchemaFileIsWrittenByUpgradeAndCheckedForStaleness)
+{
+    const auto file = (dir_.path() / "schema.sql").string();
+    auto r = strata({"upgrade", "--schema-file", file});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto first = read_file(file);
+    EXPECT_NE(first.find("-- bind app at version 5 (" + std::string(sqlite() ? "sqlite" : "postgresql") + ")"),
+              std::string::npos) << first;
+    EXPECT_NE(first.find("CREATE TABLE"), std::string::npos) << first;
+    EXPECT_NE(first.find("orders"), std::string::npos) << first;
+    // The same databases give the same bytes.
+    ASSERT_EQ(strata({"upgrade", "--schema-file", file}).exit_code, 0);
+    EXPECT_EQ(read_file(file), first);
+    r = strata({"check", "--schema-file", file});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("is current"), std::string::npos) << r.err;
+    // A step applied without writing the file: check says the file is stale.
+    write("0006_more.sql", "-- up\nCREATE TABLE more_things (id INTEGER PRIMARY KEY);\n");
+    ASSERT_EQ(strata({"upgrade"}).exit_code, 0);
+    r = strata({"check", "--schema-file", file});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("schema file " + file + " is stale: line"), std::string::npos) << r.err;
+    // The configuration's schema_file: upgrade writes it, check reads it.
+    const auto config = (dir_.path() / "strata.json").string();
+    std::ofstream(config) << nlohmann::json{{"environments", {{"dev", {{"binds", {{"app", url_}}}}}}},
+                                            {"default_env", "dev"},
+                                            {"options", {{"schema_file", file}}}}
+                                 .dump();
+    r = run_cli({"--dir", dir_path_, "--config", config, "upgrade"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(read_file(file).find("more_things"), std::string::npos);
+    EXPECT_EQ(run_cli({"--dir", dir_path_, "--config", config, "check"}).exit_code, 0);
+}
+
 }  // namespace strata::test
