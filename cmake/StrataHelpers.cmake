@@ -22,13 +22,17 @@ function(strata_target_defaults target)
   endif()
 endfunction()
 
-# add_strata_backend(NAME sqlite SOURCES ... [LIBRARIES ...])
+# add_strata_backend(NAME sqlite SOURCES ... [LIBRARIES ...]
+#                    [PKG_CONFIG_LIBS -l...] [PKG_CONFIG_REQUIRES module...])
 # Builds strata_<NAME> (exported as strata::<NAME>) implementing the Dialect
 # contract, and lists it for the umbrella target's URL dispatch. The list is
 # generated code, not static self-registration, because linkers drop
-# unreferenced objects from static libraries.
+# unreferenced objects from static libraries. The PKG_CONFIG_ words are what
+# the backend adds to strata.pc.
 function(add_strata_backend)
-  cmake_parse_arguments(arg "" "NAME" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(arg "" "NAME" "SOURCES;LIBRARIES;PKG_CONFIG_LIBS;PKG_CONFIG_REQUIRES" ${ARGN})
+  set_property(GLOBAL APPEND PROPERTY STRATA_PC_LIBS ${arg_PKG_CONFIG_LIBS})
+  set_property(GLOBAL APPEND PROPERTY STRATA_PC_REQUIRES ${arg_PKG_CONFIG_REQUIRES})
   set(target strata_${arg_NAME})
   add_library(${target} ${arg_SOURCES})
   add_library(strata::${arg_NAME} ALIAS ${target})
@@ -101,5 +105,63 @@ function(strata_install_package)
   foreach(name IN LISTS backends)
     install(FILES ${PROJECT_SOURCE_DIR}/backends/${name}/dependencies.cmake
             DESTINATION ${config_dir}/backends RENAME ${name}.cmake)
+    # find_package(strata) against the build tree finds the same files there.
+    configure_file(${PROJECT_SOURCE_DIR}/backends/${name}/dependencies.cmake
+                   ${PROJECT_BINARY_DIR}/backends/${name}.cmake COPYONLY)
   endforeach()
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/FindSOCI.cmake ${PROJECT_BINARY_DIR}/FindSOCI.cmake COPYONLY)
+  strata_install_pkg_config()
+  strata_deb_package()
+endfunction()
+
+# strata.pc for pkg-config, relocatable (its prefix is found from its own place).
+# The libraries are static: every library they need is in Libs.
+function(strata_install_pkg_config)
+  get_property(backends GLOBAL PROPERTY STRATA_BACKENDS)
+  get_property(pc_libs GLOBAL PROPERTY STRATA_PC_LIBS)
+  get_property(pc_requires GLOBAL PROPERTY STRATA_PC_REQUIRES)
+  set(libs "-L\${libdir} -lstrata")
+  foreach(name IN LISTS backends)
+    string(APPEND libs " -lstrata_${name}")
+  endforeach()
+  string(APPEND libs " -lstrata_core")
+  foreach(lib IN LISTS pc_libs)
+    string(APPEND libs " ${lib}")
+  endforeach()
+  string(APPEND libs " -lsoci_core -ldl -pthread")
+  list(JOIN pc_requires " " requires)
+  set(pc_dir ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  # ${pcfiledir}/../.. for lib/pkgconfig, one more ../ per extra component.
+  file(RELATIVE_PATH to_prefix /prefix/${pc_dir} /prefix)
+  string(REGEX REPLACE "/$" "" to_prefix "${to_prefix}")
+  set(pc ${PROJECT_BINARY_DIR}/strata.pc)
+  file(WRITE ${pc} "prefix=\${pcfiledir}/${to_prefix}
+libdir=\${prefix}/${CMAKE_INSTALL_LIBDIR}
+includedir=\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}
+
+Name: strata
+Description: C++20 schema versioning for SQLite and PostgreSQL
+Version: ${PROJECT_VERSION}
+Requires: ${requires} spdlog
+Cflags: -I\${includedir}
+Libs: ${libs}
+")
+  install(FILES ${pc} DESTINATION ${pc_dir})
+endfunction()
+
+# `cpack -G DEB` in the build directory: the library, headers, CMake config,
+# strata.pc and the `strata` binary, as a -dev package of Debian's archive.
+function(strata_deb_package)
+  set(CPACK_GENERATOR DEB)
+  set(CPACK_PACKAGE_NAME libstrata-dev)
+  set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+  set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "C++20 schema versioning for SQLite and PostgreSQL (library, headers, strata tool)")
+  set(CPACK_DEBIAN_PACKAGE_MAINTAINER "strata developers")
+  set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
+  set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+  set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+  # Static libraries and headers: a consumer builds with these.
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS
+      "libsoci-dev, libboost-dev, libsqlite3-dev, libpq-dev, libspdlog-dev, nlohmann-json3-dev")
+  include(CPack)
 endfunction()

@@ -127,6 +127,9 @@ int cmd_inspect(Context& c);
 int cmd_diff(Context& c);
 int cmd_init(Context& c);
 int cmd_wait(Context& c);
+int cmd_completion(Context& c);
+// The bash completion script for `program`.
+std::string bash_completion(const std::string& program);
 
 // Commands that need the binds: all but inspect, diff and init, and create
 // unless an application embeds the commands (SQL files need no database).

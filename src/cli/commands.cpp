@@ -77,7 +77,7 @@ bool needs_binds(const std::string& command, bool embedded)
 {
     if (command == "create")
         return embedded;
-    return command != "inspect" && command != "diff" && command != "init";
+    return command != "inspect" && command != "diff" && command != "init" && command != "completion";
 }
 
 int cmd_setup_db(Context& c)

@@ -100,7 +100,7 @@ Command command_named(const std::string& name)
         {"stamp", cmd_stamp},         {"sql", cmd_sql},           {"check", cmd_check},
         {"verify", cmd_verify},       {"autogenerate", cmd_autogenerate}, {"create", cmd_create},
         {"inspect", cmd_inspect},     {"diff", cmd_diff},         {"init", cmd_init},
-        {"wait", cmd_wait},
+        {"wait", cmd_wait},           {"completion", cmd_completion},
     };
     for (const auto& [n, c] : commands)
         if (name == n)

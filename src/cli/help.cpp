@@ -21,6 +21,7 @@ Commands:
   create "message"              a new SQL migration file (with --dir; no database needed)
   init [--bind NAME[=URL]]...   a migrations directory with bind folders, and strata.json
   wait [--timeout S]            wait until every bind's database accepts connections
+  completion bash               a bash completion script: source <({program} completion bash)
   inspect URL [--format json|sql|mermaid]
   diff URL_A URL_B [--exclude TABLE]
 
@@ -145,6 +146,12 @@ Writes the layout of SQL-file migrations: DIR (default: migrations) with one
 folder per bind (default: app), and strata.json beside DIR with a dev
 environment (each bind's URL, or sqlite:<bind>.db) and a prod environment to
 fill in, explained by its "//" fields. An existing strata.json is kept.
+)"},
+    {"completion", R"(usage: {program} completion bash
+
+Prints a bash completion script for the commands, their options and the bind
+names of the --dir being typed. Load it with: source <({program} completion bash)
+or save it as /etc/bash_completion.d/{program}.
 )"},
     {"wait", R"(usage: {program} wait [--timeout S]
 

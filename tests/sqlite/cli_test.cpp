@@ -211,3 +211,33 @@ TEST(SqliteCli, WaitOnAMissingFileIsReadyAndCreatesNothing)
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_FALSE(std::filesystem::exists(file));
 }
+
+TEST(SqliteCli, BashCompletionOffersCommandsOptionsAndBindNames)
+{
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "mig" / "app");
+    std::filesystem::create_directories(dir.path() / "mig" / "log");
+    auto script = run_cli({"completion", "bash"});
+    ASSERT_EQ(script.exit_code, 0) << script.err;
+    const auto file = (dir.path() / "strata.bash").string();
+    std::ofstream(file) << script.out;
+    // What bash offers for the words typed so far (the last one being completed).
+    auto offered = [&](const std::string& words) {
+        auto r = run_program("/bin/bash", {"-c", "source " + file + "; COMP_WORDS=(" + words +
+                                                     "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _strata; "
+                                                     "echo \"${COMPREPLY[*]}\""});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r.out;
+    };
+    const auto mig = (dir.path() / "mig").string();
+    EXPECT_NE(offered("strata --dir " + mig + " up").find("upgrade"), std::string::npos);
+    EXPECT_EQ(offered("strata --dir " + mig + " up").find("status"), std::string::npos);
+    EXPECT_EQ(offered("strata --dir " + mig + " --only ''"), "app log\n");
+    EXPECT_EQ(offered("strata --dir " + mig + " --bind l"), "log=\n");
+    const auto upgrade = offered("strata upgrade --s");
+    EXPECT_NE(upgrade.find("--strict"), std::string::npos) << upgrade;
+    EXPECT_NE(upgrade.find("--schema-file"), std::string::npos) << upgrade;
+    EXPECT_NE(upgrade.find("--scratch-url"), std::string::npos) << upgrade;
+    EXPECT_EQ(offered("strata sql --dialect p"), "postgresql\n");
+    EXPECT_EQ(run_cli({"completion", "zsh"}).exit_code, 2);
+}
