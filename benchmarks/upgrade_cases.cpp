@@ -332,7 +332,7 @@ void rebuild_case(const Options& o, Report& report)
     auto b = measure(runs, [&] { durable_copy(master, snapshot); },
                      [&] {
                          auto db = connect("sqlite:///" + master);
-                         if (db.dialect().keep_snapshot(db.session(), 1, 1) != snapshot)
+                         if (db.dialect().keep_snapshot(db.session(), 1, 1, {}) != snapshot)
                              throw std::runtime_error("backup1m: no snapshot");
                      },
                      [&] { fs::remove(snapshot); });

@@ -76,7 +76,8 @@ private:
 bool Runner::commit(const Unit& unit, BindReport& report)
 {
     if (unit.step && o_.on_step)
-        o_.on_step(StepEvent{b_.name, unit.step->version, unit.step->description, false, unit.down, 0});
+        o_.on_step(StepEvent{b_.name, unit.step->version, unit.step->description, false, unit.down, 0, steps_done_ + 1,
+                             steps_to_do_});
     AfterPhase after(s_, unit.frame.after);
     for (const auto& st : unit.frame.before) {
         if (unit.step)
@@ -114,8 +115,9 @@ bool Runner::commit(const Unit& unit, BindReport& report)
         report.steps.push_back({row.version, row.description, row.kind, ms});
         if (row.kind == StepKind::skipped)
             continue;
+        ++steps_done_;
         if (o_.on_step)
-            o_.on_step(StepEvent{b_.name, row.version, row.description, true, unit.down, ms});
+            o_.on_step(StepEvent{b_.name, row.version, row.description, true, unit.down, ms, steps_done_, steps_to_do_});
         detail::logger().info("{}: version {} \"{}\" {} in {:.1f} ms", b_.name, row.version, row.description,
                               unit.logged_as, ms);
     }
@@ -325,7 +327,12 @@ void Runner::take_backup(long long version, BindReport& report)
 {
     if (version == 0)  // an empty bind: nothing to keep
         return;
-    report.backup = d_.keep_snapshot(s_, version, o_.snapshots);
+    WorkCallback pages;
+    if (o_.on_work)
+        pages = [this, version](long long done, long long total) {
+            o_.on_work(WorkProgress{b_.name, "snapshot of version " + std::to_string(version), done, total, "pages"});
+        };
+    report.backup = d_.keep_snapshot(s_, version, o_.snapshots, pages);
     if (!report.backup.empty())
         detail::logger().info("{}: snapshot of version {} in {}", b_.name, version, report.backup);
 }
@@ -576,6 +583,7 @@ BindReport Runner::upgrade(long long current, long long target, BindAction actio
         return report;
     }
     run_pre_upgrade_command(current, target);
+    steps_to_do_ = static_cast<long long>(pending.size());
     if (o_.atomic) {
         apply_atomically(pending, report);
     } else {
@@ -636,6 +644,7 @@ BindReport Runner::downgrade(long long to)
     for (const auto* step : path)
         (void)detail::step_ops(*step, true, b_.name);
     lock_ = acquire_lock();
+    steps_to_do_ = static_cast<long long>(path.size());
     for (const auto* step : path)
         revert_step(*step, report);
     report.to = to;

@@ -91,6 +91,8 @@ private:
     Session& s_;
     const Dialect& d_;
     std::unique_ptr<MigrationLock> lock_;
+    long long steps_done_ = 0;   // of this run, for progress
+    long long steps_to_do_ = 0;
     // What strata believes the schema is; read from the database only where an
     // op renders from its table (see step_executor.hpp), never for a chain of raw SQL.
     detail::TrackedSchema state_;

@@ -23,7 +23,7 @@ std::optional<std::string> Dialect::why_read_only(Session&) const
     return std::nullopt;
 }
 
-std::string Dialect::keep_snapshot(Session&, long long, int) const
+std::string Dialect::keep_snapshot(Session&, long long, int, const WorkCallback&) const
 {
     return {};
 }

@@ -14,7 +14,7 @@
 
 namespace strata::sqlite {
 
-bool SqliteDialect::snapshot(Session& session, const std::string& path) const
+bool SqliteDialect::snapshot(Session& session, const std::string& path, const WorkCallback& progress) const
 {
     // Taken inside the first step's write transaction, before it writes: other
     // writers are excluded, so a second, read-only connection sees exactly the
@@ -44,7 +44,16 @@ bool SqliteDialect::snapshot(Session& session, const std::string& path) const
     // The partial file is worthless until renamed: no rollback journal for it.
     sqlite3_exec(target, "PRAGMA journal_mode = OFF", nullptr, nullptr, nullptr);
     sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
-    int rc = backup ? sqlite3_backup_step(backup, -1) : sqlite3_errcode(target);
+    int rc = backup ? SQLITE_OK : sqlite3_errcode(target);
+    // In slices, so that a large file shows how far it is (the source is not
+    // written meanwhile: the step holds the write lock).
+    while (backup && rc == SQLITE_OK) {
+        rc = sqlite3_backup_step(backup, 1024);
+        if (progress && (rc == SQLITE_OK || rc == SQLITE_DONE)) {
+            const long long total = sqlite3_backup_pagecount(backup);
+            progress(total - sqlite3_backup_remaining(backup), total);
+        }
+    }
     if (backup)
         sqlite3_backup_finish(backup);
     if (rc != SQLITE_DONE) {
@@ -56,13 +65,14 @@ bool SqliteDialect::snapshot(Session& session, const std::string& path) const
     return true;
 }
 
-std::string SqliteDialect::keep_snapshot(Session& session, long long version, int keep) const
+std::string SqliteDialect::keep_snapshot(Session& session, long long version, int keep,
+                                         const WorkCallback& progress) const
 {
     const auto& url = session.url();
     if (keep <= 0 || url.memory || url.path.empty())
         return {};
     const std::string path = url.path + ".v" + std::to_string(version) + ".bak";
-    if (!snapshot(session, path))
+    if (!snapshot(session, path, progress))
         return {};
     namespace fs = std::filesystem;
     const fs::path file(url.path);

@@ -40,11 +40,12 @@ public:
     [[nodiscard]] std::vector<Statement> drop_all(const Schema& live) const override;
     [[nodiscard]] std::unique_ptr<MigrationLock> outside_transaction_lock(Session& session,
                                                                           std::chrono::seconds timeout) const override;
-    [[nodiscard]] std::string keep_snapshot(Session& session, long long version, int keep) const override;
+    [[nodiscard]] std::string keep_snapshot(Session& session, long long version, int keep,
+                                            const WorkCallback& progress) const override;
     [[nodiscard]] std::optional<std::string> why_read_only(Session& session) const override;
     // A consistent copy of the session's file at `path` (the backup API); false for
     // an in-memory database.
-    bool snapshot(Session& session, const std::string& path) const;
+    bool snapshot(Session& session, const std::string& path, const WorkCallback& progress = {}) const;
 
     // Why an op cannot run in place and needs a table rebuild; empty when it can.
     [[nodiscard]] std::string rebuild_reason(const Op& op, const Schema& before) const;

@@ -5,6 +5,7 @@
 #include "strata/schema.hpp"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -60,6 +61,16 @@ struct TransactionFrame {
     // Adds what `other` needs and this frame does not have yet (by SQL text).
     void merge(const TransactionFrame& other);
 };
+
+// Long work inside a step, as it goes: what, how much is done of how much.
+struct WorkProgress {
+    std::string bind;
+    std::string what;       // "snapshot app.db.v3.bak"
+    long long done = 0;
+    long long total = 0;    // 0: not known
+    std::string unit;       // "pages", "rows"
+};
+using WorkCallback = std::function<void(long long done, long long total)>;
 
 // Held while strata migrates a bind; released when destroyed (never throws).
 class MigrationLock {
@@ -163,7 +174,8 @@ public:
     // other writers kept out): a copy of the database as it is at `version`,
     // keeping the newest `keep` copies. Returns the copy's path, or "" where the
     // engine makes none (a server's data is protected by RunOptions::pre_upgrade_command).
-    [[nodiscard]] virtual std::string keep_snapshot(Session& session, long long version, int keep) const;
+    [[nodiscard]] virtual std::string keep_snapshot(Session& session, long long version, int keep,
+                                                    const WorkCallback& progress) const;
     // Environment variables through which a shell command reaches this database
     // (a client library's own, such as a password), for RunOptions::pre_upgrade_command.
     [[nodiscard]] virtual std::vector<std::pair<std::string, std::string>> client_environment(const Url& url) const;

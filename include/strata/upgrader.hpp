@@ -47,6 +47,8 @@ struct StepEvent {
     bool finished = false;
     bool down = false;
     double duration_ms = 0;
+    long long position = 0;  // this step's place among the run's steps of the bind, from 1
+    long long count = 0;     // how many steps the run applies (or reverts) on the bind
 };
 
 struct RunOptions {
@@ -61,6 +63,7 @@ struct RunOptions {
     std::string pre_upgrade_command;   // a server database: shell command run before upgrading (e.g. pg_dump)
     std::vector<std::string> only;     // binds to act on; empty = all
     std::function<void(const StepEvent&)> on_step;  // progress (the CLI's line on a terminal)
+    std::function<void(const WorkProgress&)> on_work;  // long work inside a step (a snapshot's pages)
 };
 
 struct StepReport {

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <iosfwd>
+#include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -60,14 +62,27 @@ public:
     void note(const std::string& text);   // stderr unless quiet
     void warn(const std::string& text);
     [[nodiscard]] std::string paint(const std::string& text, const char* colour) const;
+    // Progress of a chain's steps and of long work inside a step: a line kept
+    // up to date on a terminal; elsewhere a log line every few seconds. Never
+    // with -q or --json.
     void progress(const StepEvent& event);
+    void work(const WorkProgress& event);
     void print_json(const nlohmann::json& j);
 
 private:
+    using Clock = std::chrono::steady_clock;
+    // "12/40 steps, 2.4/s, about 12 s left" for what started at `since`.
+    static std::string how_far(long long done, long long total, const std::string& unit, Clock::time_point since);
+    void show(const std::string& line, bool finished);
+    // When the activity (a bind's steps, a snapshot) showed first.
+    Clock::time_point started(const std::string& activity);
+
     bool json_;
     bool quiet_;
     bool colour_;
-    bool progress_;
+    bool terminal_;
+    std::map<std::string, Clock::time_point> started_;
+    Clock::time_point last_log_ = Clock::now();
 };
 
 // What the commands act on.

@@ -29,6 +29,7 @@ RunOptions with_progress(Context& c)
     RunOptions o = c.run_options;
     Output* out = &c.output;
     o.on_step = [out](const StepEvent& e) { out->progress(e); };
+    o.on_work = [out](const WorkProgress& e) { out->work(e); };
     return o;
 }
 

@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 using namespace strata;
 using namespace strata::test;
 
@@ -67,4 +70,20 @@ TEST_F(PostgresqlCli, UnreachableServerExitsOneWithoutPassword)
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("cannot connect to postgresql://postgres:***@127.0.0.1:1/postgres"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("s3cret"), std::string::npos) << r.err;
+}
+
+TEST_F(PostgresqlCli, ProgressIsALogLineEveryFewSecondsWhenNotOnATerminal)
+{
+    PgSchema schema(server_url_);
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "app");
+    for (int i = 1; i <= 5; ++i)
+        std::ofstream(dir.path() / "app" / ("000" + std::to_string(i) + "_slow.sql"))
+            << "-- up\nSELECT pg_sleep(1.2);\n";
+    auto r = run_cli({"--dir", dir.path().string(), "--bind", "app=" + schema.url(), "upgrade"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Six seconds of steps: a line at three seconds or so, none of a terminal's escapes.
+    EXPECT_NE(r.err.find("app: 3/5 steps done"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("about "), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("\x1b["), std::string::npos) << r.err;
 }

@@ -241,3 +241,42 @@ TEST(SqliteCli, BashCompletionOffersCommandsOptionsAndBindNames)
     EXPECT_EQ(offered("strata sql --dialect p"), "postgresql\n");
     EXPECT_EQ(run_cli({"completion", "zsh"}).exit_code, 2);
 }
+
+// Under a pseudo-terminal (script(1)): the line kept up to date for the steps and
+// the snapshot; never in --json output, never with -q.
+TEST(SqliteCli, ProgressOnATerminalButNeverInJsonOrQuiet)
+{
+    TempDir dir;
+    const auto migrations = dir.path() / "mig";
+    std::filesystem::create_directories(migrations / "app");
+    std::ofstream(migrations / "app" / "0001_big.sql")
+        << "-- up\nCREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT);\n"
+           "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 60000)\n"
+           "INSERT INTO big SELECT x, printf('%0100d', x) FROM n;\n";
+    for (int i = 2; i <= 9; ++i)
+        std::ofstream(migrations / "app" / ("000" + std::to_string(i) + "_t.sql"))
+            << "-- up\nCREATE TABLE t" << i << " (id INTEGER);\n";
+    auto under_terminal = [&](const std::string& file, const std::string& options) {
+        const std::string command = std::string(STRATA_CLI_PATH) + " --dir " + migrations.string() +
+                                    " --bind app=sqlite:" + (dir.path() / file).string() + " " + options;
+        EXPECT_EQ(run_cli({"--dir", migrations.string(), "--bind", "app=sqlite:" + (dir.path() / file).string(),
+                           "upgrade", "--to", "1"})
+                      .exit_code,
+                  0);
+        auto r = run_program("/usr/bin/script", {"-qfec", command, "/dev/null"});
+        EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+        return r.out;
+    };
+    const auto shown = under_terminal("a.db", "upgrade");
+    EXPECT_NE(shown.find("\x1b[2K"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("steps done"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("app: snapshot of version 1: "), std::string::npos) << shown;
+    EXPECT_NE(shown.find(" pages"), std::string::npos) << shown;
+    // --json: what the terminal got is the JSON document and nothing else.
+    const auto json = under_terminal("b.db", "--json upgrade");
+    EXPECT_TRUE(nlohmann::json::accept(json)) << json;
+    EXPECT_EQ(json.find("steps done"), std::string::npos) << json;
+    const auto quiet = under_terminal("c.db", "-q upgrade");
+    EXPECT_EQ(quiet.find("steps done"), std::string::npos) << quiet;
+    EXPECT_EQ(quiet.find("pages"), std::string::npos) << quiet;
+}
