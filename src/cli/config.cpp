@@ -40,6 +40,7 @@ Config Config::parse(const std::string& text, const std::string& origin)
             for (const auto& [env, body] : value.items()) {
                 if (!body.is_object() || !body.contains("binds") || !body["binds"].is_object())
                     bad("environment \"" + env + "\" needs \"binds\": {\"<bind>\": \"<url>\"}");
+                c.environments[env];  // an environment of no binds: its URLs come from the environment variables
                 for (const auto& [bind, url] : body["binds"].items()) {
                     if (bind == "//")
                         continue;
@@ -119,9 +120,11 @@ Environment resolve_environment(const GlobalOptions& o, const Config& defaults, 
     config = defaults;
     if (!o.config_file.empty()) {
         auto file = Config::load(o.config_file);
-        for (auto& [env, binds] : file.environments)
+        for (auto& [env, binds] : file.environments) {
+            auto& urls = config.environments[env];
             for (auto& [bind, url] : binds)
-                config.environments[env][bind] = url;
+                urls[bind] = url;
+        }
         if (!file.default_env.empty())
             config.default_env = file.default_env;
         if (file.lock_timeout_s)

@@ -243,7 +243,9 @@ int app_main(int argc, char** argv, const UpgraderFactory& make, const Config& d
     detail::set_verbosity(options.verbosity);
     try {
         Config config;
-        auto upgrader = make(detail::resolve_environment(options, defaults, config));
+        const auto env = detail::resolve_environment(options, defaults, config);
+        auto upgrader = make(env);
+        detail::refuse_database_url_for_several_binds(env, upgrader.binds());
         return start ? start(upgrader) : detail::run_and_report(upgrader);
     } catch (const Error& e) {
         std::cerr << program << ": " << e.what() << "\n";

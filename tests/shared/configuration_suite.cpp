@@ -76,6 +76,33 @@ TEST_P(CliSuite, DatabaseUrlServesAProjectOfOneBindOnly)
     EXPECT_EQ(version_at(url_), -1);
 }
 
+TEST_P(CliSuite, AnEmbeddingProgramTakesDatabaseUrlForItsOnlyBind)
+{
+    const auto bin = std::filesystem::path(STRATA_CLI_PATH).parent_path();
+    // An environment that gives no URL: the programs' own defaults name files.
+    const auto config = (dir_.path() / "bare.json").string();
+    std::ofstream(config) << R"({"environments": {"bare": {"binds": {}}}})";
+    // examples/minimal has one bind: DATABASE_URL is its URL, at its start and for db commands.
+    const auto url = new_url();
+    auto started = run_program((bin / "minimal-demo").string(), {"--config", config, "--env", "bare"},
+                               {"DATABASE_URL=" + url});
+    EXPECT_EQ(started.exit_code, 0) << started.err;
+    EXPECT_EQ(version_at(url), 2);
+    auto status = run_program((bin / "minimal-demo").string(), {"--config", config, "--env", "bare", "db", "status"},
+                              {"DATABASE_URL=" + url});
+    EXPECT_EQ(status.exit_code, 0) << status.err;
+    // examples/soseki has two: refused before either database is touched, at
+    // its start and for db commands.
+    for (const auto& command : std::vector<std::vector<std::string>>{{}, {"db", "status"}}) {
+        std::vector<std::string> args{"--config", config, "--env", "bare"};
+        args.insert(args.end(), command.begin(), command.end());
+        auto r = run_program((bin / "soseki-demo").string(), args, {"DATABASE_URL=" + url_});
+        EXPECT_EQ(r.exit_code, 2) << r.err;
+        EXPECT_NE(r.err.find("DATABASE_URL serves a project with a single bind"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(version_at(url_), -1);
+}
+
 TEST_P(CliSuite, TheSchemaFileIsWrittenByUpgradeAndCheckedForStaleness)
 {
     const auto file = (dir_.path() / "schema.sql").string();
