@@ -207,9 +207,44 @@ void Upgrader::validate() const
 
 namespace {
 
-// Options a bind's engine cannot honour, refused before any database is touched.
+// Where a bind keeps its strata_version: the file, or server, database and
+// schema. Empty for a database that is nobody else's (SQLite in memory).
+std::string version_table_home(const Url& u)
+{
+    if (u.memory || (u.path.empty() && u.database.empty()))
+        return {};
+    if (!u.path.empty()) {
+        std::error_code ec;
+        auto file = std::filesystem::weakly_canonical(u.path, ec);
+        return u.scheme + ":" + (ec ? u.path : file.string());
+    }
+    const std::string port = u.param("port", u.port ? std::to_string(u.port) : "");
+    return u.scheme + "://" + u.param("host", u.host) + ":" + port + "/" + u.database + "?schema=" +
+           u.param("schema", "public");
+}
+
+// Two binds in one database and schema would share one strata_version: each
+// would read the other's version as its own.
+void refuse_shared_version_tables(const std::deque<Bind>& binds)
+{
+    std::map<std::string, const Bind*> seen;
+    for (const auto& b : binds) {
+        const auto home = version_table_home(b.database.url());
+        if (home.empty())
+            continue;
+        auto [it, first] = seen.emplace(home, &b);
+        if (!first)
+            throw ConfigError("binds '" + it->second->name + "' and '" + b.name + "' point at the same database (" +
+                              b.database.url().masked() + "), where they would share one strata_version and read "
+                              "each other's versions: give each bind a database of its own, or a ?schema= of its own");
+    }
+}
+
+// Options a bind's engine cannot honour, and binds that share a database,
+// refused before any database is touched.
 void check_options(const std::deque<Bind>& binds, const RunOptions& options)
 {
+    refuse_shared_version_tables(binds);
     if (options.lock_mode != LockMode::lease)
         return;
     for (const auto& b : binds)

@@ -117,6 +117,39 @@ TEST_P(UpgraderSuite, ParametersAsTheyAreAndTypedScalars)
     EXPECT_EQ(s.execute("DELETE FROM item WHERE note IS NULL OR note = ?", nullptr), 1);
 }
 
+TEST_P(UpgraderSuite, TwoBindsInOneDatabaseAreRefusedBeforeAnything)
+{
+    const auto url = new_url();
+    auto two_binds = [&](const std::string& second) {
+        Upgrader up;
+        declare_history(up, "app", connect(url));
+        up.bind("log", connect(second), Schema("log")).step(1, "entries", [](Ops& o) {
+            o.create_table(table("entry").column(col::bigint("id")).primary_key({"id"}));
+        });
+        return up;
+    };
+    auto up = two_binds(url);
+    try {
+        (void)up.run(quiet());
+        FAIL() << "two binds in one database were accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("binds 'app' and 'log' point at the same database"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_THROW((void)up.run("log", quiet()), ConfigError);
+    auto db = connect(url);
+    EXPECT_FALSE(db.dialect().table_exists(db.session(), "strata_version"));
+    // The same file by another spelling is the same database; another file or schema is not.
+    if (sqlite()) {
+        const auto path = url.substr(std::string("sqlite:").size());
+        const auto other_spelling = "sqlite:" + (std::filesystem::path(path).parent_path() / "." /
+                                                 std::filesystem::path(path).filename()).string();
+        EXPECT_THROW((void)two_binds(other_spelling).run(quiet()), ConfigError);
+    }
+    auto report = two_binds(new_url()).run(quiet());
+    EXPECT_EQ(report.binds.size(), 2U);
+}
+
 TEST_P(UpgraderSuite, TypedAccessWorksFromBindOnwards)
 {
     auto url = new_url();
