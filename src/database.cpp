@@ -1,6 +1,7 @@
 // strata::Database: a connection and its dialect.
 #include "strata/database.hpp"
 
+#include "bind_error.hpp"
 #include "strata/errors.hpp"
 #include "strata/inspect.hpp"
 
@@ -24,9 +25,7 @@ Session& Database::session()
         } catch (const DatabaseError& e) {
             if (bind_.empty())
                 throw;
-            auto context = e.context();
-            context.bind = bind_;
-            throw DatabaseError(e.kind(), "bind '" + bind_ + "': " + e.message(), std::move(context));
+            throw detail::naming_bind(e, bind_);
         }
         if (models_)
             session_->attach_schema(models_);

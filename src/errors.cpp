@@ -1,6 +1,8 @@
 // strata::Error: message composition and password masking.
 #include "strata/errors.hpp"
 
+#include "bind_error.hpp"
+
 
 namespace strata {
 
@@ -177,5 +179,17 @@ DatabaseError::DatabaseError(DatabaseErrorKind kind, const std::string& message,
       kind_(kind)
 {
 }
+
+namespace detail {
+
+DatabaseError naming_bind(const DatabaseError& e, const std::string& bind, const std::string& doing)
+{
+    auto context = e.context();
+    context.bind = bind;
+    return DatabaseError(e.kind(), "bind '" + bind + "': " + (doing.empty() ? "" : doing + " failed: ") + e.message(),
+                         std::move(context));
+}
+
+}  // namespace detail
 
 }  // namespace strata

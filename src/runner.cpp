@@ -1,6 +1,7 @@
 // The runner: fresh setup, upgrade, atomic upgrade, downgrade and stamp of one bind.
 #include "runner.hpp"
 
+#include "bind_error.hpp"
 #include "lease_lock.hpp"
 #include "log.hpp"
 #include "sql_tokenizer.hpp"
@@ -103,10 +104,7 @@ bool Runner::commit(const Unit& unit, BindReport& report)
             throw;
         if (unit.step)
             executor_.fail(*unit.step, e, "", unit.down);
-        auto context = e.context();
-        context.bind = b_.name;
-        throw DatabaseError(e.kind(), "bind '" + b_.name + "': " + std::string(unit.logged_as) + " failed: " + e.message(),
-                            std::move(context));
+        throw detail::naming_bind(e, b_.name, std::string(unit.logged_as));
     }
     for (const auto& row : rows) {
         if (row.kind == StepKind::fresh || row.kind == StepKind::stamped)
@@ -184,9 +182,7 @@ std::unique_ptr<MigrationLock> Runner::acquire_lock()
     } catch (const ConfigError& e) {
         throw ConfigError("bind '" + b_.name + "': " + e.message(), context_of(b_));
     } catch (const DatabaseError& e) {
-        auto context = e.context();
-        context.bind = b_.name;
-        throw DatabaseError(e.kind(), "bind '" + b_.name + "': " + e.message(), std::move(context));
+        throw detail::naming_bind(e, b_.name);
     }
 }
 
