@@ -18,6 +18,7 @@ const char* to_string(ErrorCode code) noexcept
     case ErrorCode::database_newer: return "database_newer";
     case ErrorCode::unversioned: return "unversioned";
     case ErrorCode::checksum_mismatch: return "checksum_mismatch";
+    case ErrorCode::unsafe_change: return "unsafe_change";
     case ErrorCode::irreversible: return "irreversible";
     case ErrorCode::verification_failed: return "verification_failed";
     case ErrorCode::usage: return "usage";

@@ -16,7 +16,10 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <random>
 #include <set>
+#include <span>
+#include <thread>
 #include <sys/wait.h>
 
 namespace strata::detail {
@@ -35,6 +38,14 @@ ErrorContext context_of(const Bind& b, const Step* step)
 long long head_of(const Bind& b)
 {
     return b.steps.empty() ? 0 : b.steps.back().version;
+}
+
+std::vector<LintFinding> lint_pending(const Bind& b, long long current, long long target, const RunOptions& options)
+{
+    if (current <= 0 || target <= current || target > head_of(b))
+        return {};
+    const std::span<const Step> pending(b.steps.data() + current, static_cast<std::size_t>(target - current));
+    return lint_steps(pending, b.database.dialect(), b.name, LintOptions{options.step_lock_timeout});
 }
 
 // Raw SQL or data code: strata cannot see what the step changes.
@@ -364,6 +375,26 @@ private:
 
 }  // namespace
 
+void Runner::lint_before_upgrade(long long current, long long target)
+{
+    std::string refused;
+    for (const auto& f : lint_pending(b_, current, target, o_)) {
+        if (!f.allowed.empty())
+            detail::logger().debug("{}: step {}: lint {} allowed: {}", b_.name, f.version, f.rule, f.allowed);
+        else if (o_.strict_lint)
+            refused += "\n" + format_finding(f);
+        else
+            detail::logger().warn("lint: {}", format_finding(f));
+    }
+    if (!refused.empty())
+        throw Error(ErrorCode::unsafe_change,
+                    "bind '" + b_.name + "': the pending steps hold changes that are unsafe on a live database "
+                    "(strict mode), so nothing was upgraded:" + refused +
+                        "\nrewrite them as the fixes say, or allow a finding in its step with the reason it is safe "
+                        "(C++: .allow(rule, reason); SQL file: '-- strata: allow RULE reason')",
+                    context_of(b_));
+}
+
 void Runner::run_pre_upgrade_command(long long from, long long to)
 {
     if (o_.pre_upgrade_command.empty() || d_.capabilities().embedded)
@@ -389,7 +420,6 @@ void Runner::run_pre_upgrade_command(long long from, long long to)
 
 void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
 {
-    const auto start = Clock::now();
     Unit unit;
     unit.step = &step;
     unit.frame = d_.frame(step.ops);
@@ -397,7 +427,9 @@ void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
     // in the transaction, and whoever comes second finds the bind moved on.
     if (!lock_)
         unit.still_needed = moves(step.version - 1, step.version, &step);
+    auto start = Clock::now();
     unit.work = [&] {
+        bound_lock_waits(step, true);
         if (!backed_up) {
             take_backup(step.version - 1, report);
             backed_up = true;
@@ -406,7 +438,81 @@ void Runner::apply_step(const Step& step, BindReport& report, bool& backed_up)
         executor_.check(step, unit.frame, false);
         return std::vector{row_of(step, StepKind::applied, start)};
     };
-    commit(unit, report);
+    retrying_lock_waits(step, [&] { commit(unit, report); });
+}
+
+namespace {
+
+std::chrono::milliseconds lock_timeout_of(const Step& step, const RunOptions& options)
+{
+    return step.lock_timeout.value_or(options.step_lock_timeout);
+}
+
+// The pause before the next try: growing, with a random part so that two
+// waiting migrators do not come back in step.
+std::chrono::milliseconds pause_before_try(int tried)
+{
+    static thread_local std::minstd_rand random(std::random_device{}());
+    const long long base = std::min(100LL << std::min(tried, 5), 3000LL);
+    return std::chrono::milliseconds(base + static_cast<long long>(random() % static_cast<unsigned>(base / 2 + 1)));
+}
+
+}  // namespace
+
+std::vector<Statement> Runner::session_lock_bound() const
+{
+    auto sql = d_.lock_wait_bound(std::chrono::duration_cast<std::chrono::milliseconds>(o_.lock_timeout), false);
+    if (sql.empty())
+        return {};
+    return {Statement::plain(std::move(sql))};
+}
+
+void Runner::bound_lock_waits(const Step& step, bool local)
+{
+    if (auto sql = d_.lock_wait_bound(lock_timeout_of(step, o_), local); !sql.empty())
+        s_.execute(sql);
+}
+
+void Runner::retrying_lock_waits(const Step& step, const std::function<void()>& attempt)
+{
+    const auto timeout = lock_timeout_of(step, o_);
+    const bool bounded = timeout.count() > 0 && !d_.lock_wait_bound(timeout, true).empty();
+    const auto tracked = state_;
+    for (int tried = 0;; ++tried) {
+        try {
+            attempt();
+            return;
+        } catch (const DatabaseError& e) {
+            // The server's own lock errors; a lost lease (strata's) is not tried again.
+            const bool waited = (e.kind() == DatabaseErrorKind::lock_timeout ||
+                                 e.kind() == DatabaseErrorKind::retryable) && !e.context().sqlstate.empty();
+            if (!bounded || !waited)
+                throw;
+            std::string holders;
+            try {
+                holders = d_.lock_holders(s_);
+            } catch (const DatabaseError& read) {
+                holders = "(could not be read: " + read.message() + ")";
+            }
+            if (holders.empty())
+                holders = "no session holds a lock on the bind's tables now";
+            if (tried >= o_.lock_retries)
+                throw DatabaseError(DatabaseErrorKind::lock_timeout,
+                                    e.message() + "\n(tried " + std::to_string(tried + 1) + " times, each statement "
+                                    "waiting at most " + std::to_string(timeout.count()) + " ms for its locks so that "
+                                    "the application's queries never queue behind it for longer; the locks were held "
+                                    "by: " + holders + ". End or wait out that transaction and run again, or give the "
+                                    "step a longer lock timeout)",
+                                    e.context());
+            const auto pause = pause_before_try(tried);
+            detail::logger().warn("{}: step {} could not get its locks within {} ms ({}); rolled back, trying again in "
+                                  "{} ms (retry {} of {}); held by: {}",
+                                  b_.name, step.version, timeout.count(), e.context().sqlstate, pause.count(),
+                                  tried + 1, o_.lock_retries, holders);
+            state_ = tracked;
+            std::this_thread::sleep_for(pause);
+        }
+    }
 }
 
 bool Runner::outside_transaction(const Step& step) const
@@ -476,6 +582,11 @@ std::optional<RawConcurrentIndex> raw_concurrent_index(const Op& op, const Diale
 
 void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
 {
+    retrying_lock_waits(step, [&] { try_no_transaction_step(step, report); });
+}
+
+void Runner::try_no_transaction_step(const Step& step, BindReport& report)
+{
     // The step cannot hide in a transaction, so other migrators are kept out by a
     // lock instead, and the version is read again under it: it runs exactly once.
     auto outside = lock_ ? nullptr : d_.outside_transaction_lock(s_, o_.lock_timeout);
@@ -514,11 +625,16 @@ void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
         }
     }
     const auto start = Clock::now();
-    for (const auto& st : cleanup)
-        executor_.execute(step, st, false);
-    if (run_statement) {
-        executor_.run(step, false);
-    } else {
+    {
+        // The statement's lock waits are bounded like a step's; the session's own bound comes back after.
+        AfterPhase restore(s_, session_lock_bound());
+        bound_lock_waits(step, false);
+        for (const auto& st : cleanup)
+            executor_.execute(step, st, false);
+        if (run_statement)
+            executor_.run(step, false);
+    }
+    if (!run_statement) {
         try {
             apply(state_.schema, op);
         } catch (const ModelError&) {
@@ -554,6 +670,7 @@ void Runner::apply_atomically(const std::vector<const Step*>& pending, BindRepor
         std::vector<detail::VersionRow> rows;
         for (const auto* step : pending) {
             const auto start = Clock::now();
+            bound_lock_waits(*step, true);
             executor_.run(*step, false);
             // The frame's checks after data code and raw SQL too, which ran with
             // foreign keys off if any step of the batch needed them off.
@@ -564,7 +681,7 @@ void Runner::apply_atomically(const std::vector<const Step*>& pending, BindRepor
         executor_.check(*pending.back(), unit.frame, false);
         return rows;
     };
-    commit(unit, report);
+    retrying_lock_waits(*pending.front(), [&] { commit(unit, report); });
 }
 
 BindReport Runner::upgrade(long long current, long long target, BindAction action)
@@ -578,6 +695,7 @@ BindReport Runner::upgrade(long long current, long long target, BindAction actio
         report.action = BindAction::up_to_date;
         return report;
     }
+    lint_before_upgrade(current, target);
     run_pre_upgrade_command(current, target);
     steps_to_do_ = static_cast<long long>(pending.size());
     if (o_.atomic) {
@@ -609,16 +727,21 @@ void Runner::revert_step(const Step& step, BindReport& report)
     if (outside) {
         // Its one statement runs on its own (DROP INDEX CONCURRENTLY cannot run in a transaction).
         unit.still_needed();
-        executor_.run(step, true);
+        AfterPhase restore(s_, session_lock_bound());
+        retrying_lock_waits(step, [&] {
+            bound_lock_waits(step, false);
+            executor_.run(step, true);
+        });
     }
     unit.work = [&] {
         if (!outside) {
+            bound_lock_waits(step, true);
             executor_.run(step, true);
             executor_.check(step, unit.frame, true);
         }
         return std::vector{row_of(step, StepKind::reverted, start)};
     };
-    commit(unit, report);
+    retrying_lock_waits(step, [&] { commit(unit, report); });
 }
 
 BindReport Runner::downgrade(long long to)

@@ -24,6 +24,10 @@ struct Bind {
 
 [[nodiscard]] long long head_of(const Bind& b);
 [[nodiscard]] ErrorContext context_of(const Bind& b, const Step* step = nullptr);
+// The lint findings of the steps after `current` up to `target` (none for an
+// empty bind, where every table is new).
+[[nodiscard]] std::vector<LintFinding> lint_pending(const Bind& b, long long current, long long target,
+                                                    const RunOptions& options);
 // Raw SQL or data code: strata cannot see what the step changes.
 [[nodiscard]] bool has_opaque_ops(const Step& step);
 
@@ -75,7 +79,17 @@ private:
     BindReport fresh_setup();
     BindReport upgrade(long long current, long long target, BindAction action);
     void apply_step(const Step& step, BindReport& report, bool& backed_up);
+    // Runs `attempt` (a step's transaction, or its statement outside one) again
+    // when a statement of it ran out of its lock wait or was chosen to end a
+    // deadlock: the server rolled it back, so nothing of it is left.
+    void retrying_lock_waits(const Step& step, const std::function<void()>& attempt);
+    // Bounds each later statement's lock wait to the step's lock timeout
+    // (`local`: until the transaction ends).
+    void bound_lock_waits(const Step& step, bool local);
+    // What puts the session's own bound back (prepare_migration_session's) after a statement outside a transaction.
+    [[nodiscard]] std::vector<Statement> session_lock_bound() const;
     void apply_no_transaction_step(const Step& step, BindReport& report);
+    void try_no_transaction_step(const Step& step, BindReport& report);
     // A no-transaction step that must run outside a transaction here: not one
     // whose CONCURRENTLY index is a plain index on this engine (SQLite), which
     // then runs in a transaction with its version row like any step.
@@ -84,6 +98,8 @@ private:
     void revert_step(const Step& step, BindReport& report);
     void take_backup(long long version, BindReport& report);
     void run_pre_upgrade_command(long long from, long long to);
+    // Warns of each lint finding of the pending steps, or refuses them all (strict_lint).
+    void lint_before_upgrade(long long current, long long target);
     detail::VersionRow row_of(const Step& step, StepKind kind, Clock::time_point start) const;
 
     Bind& b_;

@@ -7,13 +7,18 @@
 #include "text.hpp"
 #include "version_store.hpp"
 
+#include <span>
+
 namespace strata {
 
 namespace {
 
 class ScriptWriter {
 public:
-    explicit ScriptWriter(const Dialect& dialect) : d_(dialect) {}
+    explicit ScriptWriter(const Dialect& dialect, std::chrono::milliseconds lock_timeout = RunOptions{}.step_lock_timeout)
+        : d_(dialect), lock_timeout_(lock_timeout)
+    {
+    }
 
     void comment(const std::string& text) { out_ += "-- " + text + "\n"; }
     void blank() { out_ += "\n"; }
@@ -37,8 +42,12 @@ public:
     {
         comment(std::string(plan.down ? "revert" : "step") + " " + std::to_string(step.version) + ": " + step.description);
         statements(plan.frame.before);
+        // As upgrade bounds each statement's lock wait (it also retries; a script does not).
+        const auto bound = d_.lock_wait_bound(step.lock_timeout.value_or(lock_timeout_), !step.no_transaction);
         if (!step.no_transaction)
             out_ += "BEGIN;\n";
+        if (!bound.empty())
+            out_ += bound + ";\n";
         for (const auto& item : plan.items) {
             if (item.code)
                 comment("data code \"" + item.code_revision + "\" runs here (in the application)");
@@ -58,6 +67,7 @@ public:
 
 private:
     const Dialect& d_;
+    std::chrono::milliseconds lock_timeout_;
     std::string out_;
 };
 
@@ -68,9 +78,10 @@ const Step& step_at(const std::vector<Step>& steps, long long version)
 
 // The script from `from` to `to`, the schema before `from` given.
 std::string render_range(const std::string& bind, const std::vector<Step>& steps, long long from, long long to,
-                         const Dialect& dialect, Schema state, bool version_store)
+                         const Dialect& dialect, Schema state, bool version_store,
+                         std::chrono::milliseconds lock_timeout = RunOptions{}.step_lock_timeout)
 {
-    ScriptWriter w(dialect);
+    ScriptWriter w(dialect, lock_timeout);
     w.comment("strata: bind " + bind + ", version " + std::to_string(from) + " -> " + std::to_string(to) + ", " +
               std::string(dialect.name()));
     w.blank();
@@ -137,7 +148,7 @@ std::string Upgrader::dry_run(const std::string& bind, const RunOptions& options
             throw Error(ErrorCode::unversioned,
                         "bind '" + bind + "' has tables but no strata_version: adopt it with `stamp <version>`");
         if (options.replay || !has_models(bind) || target != head) {
-            auto script = render_range(bind, all, 0, target, dialect, Schema{}, true);
+            auto script = render_range(bind, all, 0, target, dialect, Schema{}, true, options.step_lock_timeout);
             return "-- dry run: the bind is empty; the chain from empty would run\n" + script;
         }
         ScriptWriter w(dialect);
@@ -174,8 +185,9 @@ std::string Upgrader::dry_run(const std::string& bind, const RunOptions& options
     // From the live schema: a SQLite rebuild then also recreates what only the
     // live database has; such statements are marked.
     const auto live = dialect.inspect(session);
-    auto script = render_range(bind, all, *current, target, dialect, live, false);
-    const auto offline = render_range(bind, all, *current, target, dialect, replayed(all, *current), false);
+    auto script = render_range(bind, all, *current, target, dialect, live, false, options.step_lock_timeout);
+    const auto offline =
+        render_range(bind, all, *current, target, dialect, replayed(all, *current), false, options.step_lock_timeout);
     std::string marked;
     std::size_t pos = 0;
     while (pos < script.size()) {
@@ -188,7 +200,15 @@ std::string Upgrader::dry_run(const std::string& bind, const RunOptions& options
         marked += line + "\n";
         pos = eol + 1;
     }
-    return "-- dry run: what upgrade would execute now\n" + marked;
+    std::string lint;
+    const std::span<const Step> pending(all.data() + *current, static_cast<std::size_t>(target - *current));
+    for (const auto& f : lint_steps(pending, dialect, bind, LintOptions{options.step_lock_timeout})) {
+        lint += "-- lint: ";
+        for (char ch : format_finding(f))
+            lint += ch == '\n' ? std::string("\n--   ") : std::string(1, ch);
+        lint += "\n";
+    }
+    return "-- dry run: what upgrade would execute now\n" + lint + marked;
 }
 
 }  // namespace strata

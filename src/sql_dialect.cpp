@@ -18,6 +18,16 @@ std::vector<Statement> Dialect::prepare_fresh(const Url&) const
     return {};
 }
 
+std::string Dialect::lock_wait_bound(std::chrono::milliseconds, bool) const
+{
+    return {};
+}
+
+std::string Dialect::lock_holders(Session&) const
+{
+    return {};
+}
+
 std::optional<std::string> Dialect::why_read_only(Session&) const
 {
     return std::nullopt;

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -54,6 +56,48 @@ bool is_marker(std::string_view line, std::string_view marker)
     return detail::iequals(detail::trim(line), marker);
 }
 
+// The value after a directive's name ("-- strata: allow index-not-concurrent the table is new"), if the line is one.
+std::optional<std::string_view> directive(std::string_view line, std::string_view name)
+{
+    auto t = detail::trim(line);
+    if (!detail::istarts_with(t, name) || (t.size() > name.size() && t[name.size()] != ' '))
+        return std::nullopt;
+    return detail::trim(t.substr(name.size()));
+}
+
+// "500ms", "2s", "0" (no bound).
+std::chrono::milliseconds parse_lock_timeout(const fs::path& file, std::string_view value, std::size_t line)
+{
+    std::string v(value);
+    long long scale = 1;
+    if (v.ends_with("ms")) {
+        v.resize(v.size() - 2);
+    } else if (v.ends_with("s")) {
+        v.resize(v.size() - 1);
+        scale = 1000;
+    } else if (v != "0") {
+        v.clear();
+    }
+    if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        bad_file(file, "'-- strata: lock-timeout' needs a duration such as 500ms or 2s (0: no bound), not '" +
+                           std::string(value) + "'",
+                 line);
+    return std::chrono::milliseconds(std::stoll(v) * scale);
+}
+
+// "RULE reason...": a reason is required, so that a reviewer sees why.
+LintAllowance parse_allowance(const fs::path& file, std::string_view value, std::size_t line)
+{
+    const auto space = value.find(' ');
+    LintAllowance a{std::string(value.substr(0, space)),
+                    space == std::string_view::npos ? std::string() : std::string(detail::trim(value.substr(space)))};
+    if (a.rule.empty() || a.reason.empty())
+        bad_file(file, "'-- strata: allow' needs a rule and the reason it is safe here, as in '-- strata: allow "
+                       "index-not-concurrent the table is created in the release before and still empty'",
+                 line);
+    return a;
+}
+
 void check_statements(const fs::path& file, const std::string& whole, std::size_t section_offset, const std::string& sql)
 {
     auto split = detail::split_statements(sql);
@@ -74,6 +118,9 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
     // Sections by marker lines; what comes before `-- up` may only be comments.
     std::size_t up_begin = std::string::npos, down_begin = std::string::npos, up_end = text.size();
     bool no_transaction = false;
+    std::optional<std::chrono::milliseconds> lock_timeout;
+    std::vector<LintAllowance> allowed;
+    std::size_t up_line = 0;
     std::size_t pos = 0, line_number = 0;
     while (pos <= text.size()) {
         auto eol = text.find('\n', pos);
@@ -85,6 +132,7 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
             if (up_begin != std::string::npos)
                 bad_file(file, "a second '-- up' line", line_number);
             up_begin = eol + 1;
+            up_line = line_number + 1;
         } else if (is_marker(line, "-- down")) {
             if (up_begin == std::string::npos)
                 bad_file(file, "'-- down' comes before '-- up'", line_number);
@@ -94,6 +142,10 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
             down_begin = eol + 1;
         } else if (is_marker(line, "-- strata: no-transaction")) {
             no_transaction = true;
+        } else if (auto value = directive(line, "-- strata: lock-timeout")) {
+            lock_timeout = parse_lock_timeout(file, *value, line_number);
+        } else if (auto value = directive(line, "-- strata: allow")) {
+            allowed.push_back(parse_allowance(file, *value, line_number));
         } else if (up_begin == std::string::npos) {
             auto t = detail::trim(line);
             if (!t.empty() && !t.starts_with("--"))
@@ -127,6 +179,12 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
         sql.down.on("", down);
     step.ops.push_back(std::move(sql));
     step.no_transaction = no_transaction;
+    step.lock_timeout = lock_timeout;
+    step.lint_allowed = std::move(allowed);
+    step.source = file.string();
+    // `up` is trimmed: its first statement starts after the blank lines.
+    const auto first = std::min(up_raw.find_first_not_of(" \t\r\n"), up_raw.size());
+    step.source_line = up_line + static_cast<std::size_t>(std::count(up_raw.begin(), up_raw.begin() + static_cast<std::ptrdiff_t>(first), '\n'));
     return step;
 }
 

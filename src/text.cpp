@@ -142,4 +142,19 @@ std::string hex64(std::uint64_t v)
     return out;
 }
 
+std::string one_line(std::string_view s)
+{
+    std::string out;
+    bool space = false;
+    for (char c : trim(s)) {
+        const bool ws = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (ws && !space)
+            out += ' ';
+        if (!ws)
+            out += c;
+        space = ws;
+    }
+    return out;
+}
+
 }  // namespace strata::detail

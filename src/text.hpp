@@ -21,6 +21,8 @@ namespace strata::detail {
 [[nodiscard]] std::string hex(const Blob& b);
 [[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view sep);
 [[nodiscard]] std::vector<std::string> split(std::string_view s, char sep);
+// Every run of whitespace as one space, trimmed: a statement quoted in one line of a message.
+[[nodiscard]] std::string one_line(std::string_view s);
 // FNV-1a, 64 bits: stable across platforms and releases (used in names and keys).
 [[nodiscard]] std::uint64_t fnv1a64(std::string_view s) noexcept;
 [[nodiscard]] std::string hex64(std::uint64_t v);

@@ -162,6 +162,18 @@ BindBuilder& BindBuilder::no_transaction()
     return *this;
 }
 
+BindBuilder& BindBuilder::lock_timeout(std::chrono::milliseconds timeout)
+{
+    last().lock_timeout = timeout;
+    return *this;
+}
+
+BindBuilder& BindBuilder::allow(std::string rule, std::string reason)
+{
+    last().lint_allowed.push_back({std::move(rule), std::move(reason)});
+    return *this;
+}
+
 BindBuilder& BindBuilder::without_models()
 {
     impl_->binds.at(bind_).without_models = true;
@@ -333,6 +345,7 @@ BindStatus Upgrader::status(const std::string& bind, bool with_drift)
         for (const auto& step : b.steps)
             if (step.version > *current)
                 st.pending.push_back(step.version);
+        st.lint = detail::lint_pending(b, *current, st.head, RunOptions{});
         std::map<long long, std::string> recorded;
         for (const auto& e : detail::read_history(s))
             if ((e.kind == StepKind::applied || e.kind == StepKind::skipped) && !e.checksum.empty())

@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 
@@ -87,7 +88,7 @@ void PostgresqlDialect::prepare_migration_session(Session& session, std::chrono:
     refuse_transaction_pooling(session, *this);
     // Every wait for a lock ends; and on 14+ the server notices a client that died
     // mid-statement and stops its statement, instead of holding locks on.
-    std::string sql = "SET lock_timeout = '" + std::to_string(lock_timeout.count()) + "s'";
+    std::string sql = lock_wait_bound(std::chrono::duration_cast<std::chrono::milliseconds>(lock_timeout), false);
     auto* conn = static_cast<PGconn*>(session.native_handle());
     if (PQserverVersion(conn) >= 140000)
         sql += "; SET client_connection_check_interval = '1s'";
@@ -161,6 +162,34 @@ std::optional<std::string> PostgresqlDialect::why_read_only(Session& session) co
         return std::string("the session is read-only (default_transaction_read_only is on for this server, database "
                            "or role): connect as a role that may write, or to the primary");
     return std::nullopt;
+}
+
+std::string PostgresqlDialect::lock_wait_bound(std::chrono::milliseconds timeout, bool local) const
+{
+    return std::string(local ? "SET LOCAL" : "SET") + " lock_timeout = '" + std::to_string(timeout.count()) + "ms'";
+}
+
+std::string PostgresqlDialect::lock_holders(Session& session) const
+{
+    // Granted locks only: the sessions in the queue behind them wait as strata did.
+    auto rows = session.query(
+        "SELECT a.pid, coalesce(a.state, ''), "
+        "coalesce(extract(epoch FROM clock_timestamp() - a.xact_start), 0)::float8, "
+        "string_agg(DISTINCT l.mode || ' on ' || c.relname, ', '), coalesce(left(a.query, 200), '') "
+        "FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.granted AND l.locktype = 'relation' AND l.pid <> pg_backend_pid() AND c.relkind IN ('r', 'p', 'm') "
+        "AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) "
+        "GROUP BY a.pid, a.state, a.xact_start, a.query ORDER BY a.xact_start NULLS LAST LIMIT 3");
+    std::string out;
+    for (const auto& row : rows.rows) {
+        char age[32];
+        std::snprintf(age, sizeof age, "%.1f", std::get<double>(row.at(2)));
+        out += std::string(out.empty() ? "" : "; ") + "pid " + std::to_string(std::get<std::int64_t>(row.at(0))) + " (" +
+               std::get<std::string>(row.at(1)) + ", transaction open " + age + " s, " +
+               std::get<std::string>(row.at(3)) + "), last statement: " + detail::one_line(std::get<std::string>(row.at(4)));
+    }
+    return out;
 }
 
 std::vector<Statement> PostgresqlDialect::prepare_fresh(const Url& url) const

@@ -37,6 +37,8 @@ public:
     [[nodiscard]] bool renders_from_state(const Op& op) const override;
     [[nodiscard]] std::vector<Statement> prepare_fresh(const Url& url) const override;
     [[nodiscard]] std::optional<std::string> why_read_only(Session& session) const override;
+    [[nodiscard]] std::string lock_wait_bound(std::chrono::milliseconds timeout, bool local) const override;
+    [[nodiscard]] std::string lock_holders(Session& session) const override;
 
 protected:
     std::vector<Statement> after_create_table(const Table& table) const override;

@@ -30,14 +30,18 @@ enum ExitCode : int {
 // What a config file (--config FILE, JSON) holds, or an application's defaults:
 // { "default_env": "lite",
 //   "environments": { "lite": { "binds": { "app": "sqlite:app.db" } } },
-//   "options": { "lock_timeout_s": 60, "snapshots": 3, "strict_checksums": false,
+//   "options": { "lock_timeout_s": 60, "step_lock_timeout_ms": 1000, "lock_retries": 5,
+//                "snapshots": 3, "strict_checksums": false,
 //                "pre_upgrade_command": "pg_dump ..." } }
 struct Config {
     std::string default_env;
     std::map<std::string, std::map<std::string, std::string>> environments;  // env -> bind -> URL
     std::optional<long long> lock_timeout_s;
+    std::optional<long long> step_lock_timeout_ms;  // PostgreSQL: a step statement's lock wait (RunOptions)
+    std::optional<long long> lock_retries;
     std::optional<int> snapshots;
     std::optional<bool> strict_checksums;
+    std::optional<bool> strict_lint;  // a lint finding in a pending step refuses the upgrade
     std::string pre_upgrade_command;
     std::string schema_file;  // written by upgrade, checked by check (--schema-file)
 

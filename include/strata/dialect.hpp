@@ -168,6 +168,17 @@ public:
     // read-only), or nothing. An upgrade with work to do asks first, so it
     // attempts nothing there.
     [[nodiscard]] virtual std::optional<std::string> why_read_only(Session& session) const;
+    // The statement that bounds how long each later statement waits for a lock
+    // (`local`: until the transaction ends; 0: no bound), or "" where writers do
+    // not queue behind one another's locks (SQLite). While a step's DDL waits,
+    // every query of the application that needs the table waits behind it, so
+    // the bound is short and the step is retried instead.
+    [[nodiscard]] virtual std::string lock_wait_bound(std::chrono::milliseconds timeout, bool local) const;
+    // Who holds locks on the bind's tables other than this session, longest
+    // first, for an error that says what the step waited for ("pid 4242, idle in
+    // transaction for 5.1 s, AccessShareLock on items: SELECT ..."); "" when none
+    // or the engine cannot tell.
+    [[nodiscard]] virtual std::string lock_holders(Session& session) const;
     // Statements that prepare an empty bind (PostgreSQL: the URL's schema).
     [[nodiscard]] virtual std::vector<Statement> prepare_fresh(const Url& url) const;
     // Before the first step of an upgrade changes anything (inside its transaction,

@@ -18,6 +18,7 @@ enum class ErrorCode {
     database_newer,      // the database is at a version this program does not know
     unversioned,         // tables exist but no version history: stamp it
     checksum_mismatch,   // a recorded step differs from the program's step (strict mode)
+    unsafe_change,       // a pending step is unsafe on a live database (lint, strict mode)
     irreversible,        // a downgrade needs a step that has no down ops
     verification_failed, // check/verify/diff found differences
     usage,               // API misuse (a bug in the caller)

@@ -5,6 +5,7 @@
 #include "strata/builders.hpp"
 #include "strata/ops.hpp"
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -58,6 +59,13 @@ private:
     std::vector<Op> ops_;
 };
 
+// A lint finding the author accepts for one step, with the reason ("the table
+// holds 40 rows in every installation").
+struct LintAllowance {
+    std::string rule;
+    std::string reason;
+};
+
 struct Step {
     long long version = 0;
     std::string description;
@@ -66,6 +74,13 @@ struct Step {
     bool on_fresh = false;                // runs on a fresh setup too (seed data)
     bool covered_by_model = false;        // a fresh setup skips it: the models contain it
     bool no_transaction = false;          // one statement that cannot run in a transaction
+    // How long each statement of the step may wait for a lock (PostgreSQL), in
+    // place of RunOptions::step_lock_timeout; 0: no bound.
+    std::optional<std::chrono::milliseconds> lock_timeout;
+    std::vector<LintAllowance> lint_allowed;  // not part of the checksum
+    // Where the step was read from (a SQL file) and the line its up section starts on.
+    std::string source;
+    std::size_t source_line = 0;
 
     // Covered by the models (skipped by a fresh setup).
     [[nodiscard]] bool skipped_on_fresh() const;

@@ -4,6 +4,7 @@
 
 #include "strata/compare.hpp"
 #include "strata/database.hpp"
+#include "strata/lint.hpp"
 #include "strata/schema.hpp"
 #include "strata/step.hpp"
 
@@ -56,7 +57,17 @@ struct RunOptions {
     bool replay = false;               // a fresh bind runs the chain from empty instead of the models
     bool atomic = false;               // all pending steps of a bind in one transaction
     bool strict_checksums = false;     // a changed recorded step is fatal
-    std::chrono::seconds lock_timeout{60};
+    // A lint finding in a pending step (one the step does not allow) is fatal:
+    // the upgrade refuses before anything runs. Otherwise each is a warning.
+    bool strict_lint = false;
+    std::chrono::seconds lock_timeout{60};  // waiting for another migrator of the bind
+    // PostgreSQL: how long a statement of a step may wait for a lock on the
+    // application's tables (0: no bound). The application's queries queue behind
+    // a waiting DDL statement, so the wait is short; a step that runs out of it is
+    // rolled back and tried again up to `lock_retries` times, with a growing
+    // pause, then fails naming the sessions that held the locks.
+    std::chrono::milliseconds step_lock_timeout{1000};
+    int lock_retries = 5;
     LockMode lock_mode = LockMode::automatic;
     std::chrono::seconds lease_ttl{30};
     int snapshots = 3;                 // copies kept of a database file before upgrading it; 0 = none
@@ -109,6 +120,7 @@ struct BindStatus {
     std::vector<long long> skipped_on_fresh;
     std::vector<long long> checksum_mismatches;
     std::vector<Difference> drift;  // live schema vs models (at head)
+    std::vector<LintFinding> lint;  // of the pending steps (a bind with history only)
 };
 
 struct VerifyReport {
@@ -136,6 +148,10 @@ public:
     BindBuilder& on_fresh();
     BindBuilder& covered_by_model();
     BindBuilder& no_transaction();
+    // How long each statement of the step may wait for a lock (RunOptions::step_lock_timeout).
+    BindBuilder& lock_timeout(std::chrono::milliseconds timeout);
+    // Accepts one lint finding (`rule`, as `strata lint` names it) for the step, with the reason.
+    BindBuilder& allow(std::string rule, std::string reason);
     // The bind has no models (SQL-file migrations): a fresh setup applies every step.
     BindBuilder& without_models();
 

@@ -31,6 +31,8 @@ struct GlobalOptions {
     std::vector<std::pair<std::string, std::string>> binds;  // --bind NAME=URL
     std::vector<std::string> only;
     std::optional<long long> lock_timeout_s;
+    std::optional<long long> step_lock_timeout_ms;
+    std::optional<long long> lock_retries;
     std::string scratch_url;
     int verbosity = 0;               // -1 quiet, 1 verbose
     std::string command;
@@ -134,6 +136,7 @@ int cmd_status(Context& c);
 int cmd_history(Context& c);
 int cmd_stamp(Context& c);
 int cmd_sql(Context& c);
+int cmd_lint(Context& c);
 int cmd_check(Context& c);
 int cmd_verify(Context& c);
 int cmd_autogenerate(Context& c);

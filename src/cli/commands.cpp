@@ -7,6 +7,7 @@
 #include "strata/database.hpp"
 #include "strata/errors.hpp"
 #include "strata/inspect.hpp"
+#include "strata/lint.hpp"
 #include "strata/sql_files.hpp"
 #include "text.hpp"
 
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <span>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -190,8 +192,10 @@ int cmd_upgrade(Context& c)
     o.target = optional_version(a, "--to");
     o.replay = a.has("--replay");
     o.atomic = a.has("--atomic");
-    if (a.has("--strict"))
+    if (a.has("--strict")) {
         o.strict_checksums = true;
+        o.strict_lint = true;
+    }
     if (!a.positional().empty())
         throw UsageError("upgrade takes no words, got '" + a.positional().front() + "' (to stop at a version: --to N)");
     if (a.has("--dry-run")) {
@@ -258,6 +262,12 @@ int cmd_status(Context& c)
                     v.push_back(std::to_string(p));
                 return v;
             }(), ", ") << "\n";
+        for (const auto& f : s.lint) {
+            std::string text = format_finding(f);
+            for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 3))
+                text.replace(at, 1, "\n  ");
+            out << "  " << c.output.paint(f.allowed.empty() ? "lint" : "lint (allowed)", "33") << ": " << text << "\n";
+        }
         if (!s.skipped_on_fresh.empty()) {
             std::vector<std::string> v;
             for (auto p : s.skipped_on_fresh)
@@ -338,6 +348,50 @@ int cmd_sql(Context& c)
     for (const auto& bind : c.selected)
         c.output.out() << c.upgrader->sql(bind, from, to, *dialect);
     return ok;
+}
+
+int cmd_lint(Context& c)
+{
+    Args a(c.options.args, {"--from", "--dialect"}, {}, "lint");
+    if (!a.positional().empty())
+        throw UsageError("lint takes no words, got '" + a.positional().front() + "'");
+    const long long from = a.value("--from") ? a.number("--from") : 0;
+    const Dialect* forced = nullptr;
+    if (auto name = a.value("--dialect"); name && !(forced = find_dialect(*name)))
+        throw UsageError("unknown dialect '" + *name + "'");
+    std::vector<json_format::LintResult> results;
+    std::size_t standing = 0, allowed = 0;
+    for (const auto& bind : c.selected) {
+        const Dialect& dialect = forced ? *forced : c.upgrader->database(bind).dialect();
+        const auto& steps = c.upgrader->steps(bind);
+        const auto first = static_cast<std::size_t>(std::clamp<long long>(from, 0, static_cast<long long>(steps.size())));
+        json_format::LintResult r{bind, std::string(dialect.name()), from, {}, {}};
+        r.findings = lint_steps(std::span<const Step>(steps).subspan(first), dialect, bind,
+                                LintOptions{c.run_options.step_lock_timeout});
+        const bool lock_queue = !dialect.lock_wait_bound(std::chrono::milliseconds(1), true).empty();
+        for (const auto& rule : lint_rules())
+            if (!rule.on_sqlite && !lock_queue)
+                r.rules_not_applying.emplace_back(rule.id);
+        for (const auto& f : r.findings)
+            ++(f.allowed.empty() ? standing : allowed);
+        results.push_back(std::move(r));
+    }
+    if (c.output.json()) {
+        c.output.print_json(json_format::lint(results));
+        return standing ? failure : ok;
+    }
+    auto& out = c.output.out();
+    for (const auto& r : results) {
+        for (const auto& f : r.findings)
+            out << (f.allowed.empty() ? "" : "(allowed) ") << format_finding(f) << "\n\n";
+        if (!r.rules_not_applying.empty())
+            out << r.bind << " (" << r.dialect << "): " << r.rules_not_applying.size()
+                << " rules about a server's lock queue do not apply (one writer, no queue): "
+                << strata::detail::join(r.rules_not_applying, ", ") << "\n";
+    }
+    out << standing << " finding(s)" << (allowed ? ", " + std::to_string(allowed) + " allowed" : std::string()) << " in "
+        << results.size() << " bind(s)\n";
+    return standing ? failure : ok;
 }
 
 int cmd_check(Context& c)
@@ -588,8 +642,12 @@ int cmd_init(Context& c)
     j["environments"]["dev"]["binds"] = dev;
     j["environments"]["prod"]["//"] = "give the real URLs here, or in STRATA_<BIND>_URL on the servers";
     j["environments"]["prod"]["binds"] = prod;
-    j["options"]["//"] = "seconds to wait for another migrating process; SQLite snapshots to keep";
+    j["options"]["//"] = "seconds to wait for another migrating process; PostgreSQL: milliseconds a step's "
+                         "statement may wait for a lock on the application's tables, and retries after that; "
+                         "SQLite snapshots to keep";
     j["options"]["lock_timeout_s"] = 60;
+    j["options"]["step_lock_timeout_ms"] = 1000;
+    j["options"]["lock_retries"] = 5;
     j["options"]["snapshots"] = 3;
     std::ofstream out(config);
     out << j.dump(2) << "\n";

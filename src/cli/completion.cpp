@@ -22,6 +22,7 @@ const std::map<std::string, std::string>& command_options()
         {"history", ""},
         {"stamp", ""},
         {"sql", "--from --to --dialect"},
+        {"lint", "--from --dialect"},
         {"check", "--schema-file"},
         {"verify", ""},
         {"autogenerate", "--out"},
@@ -48,7 +49,7 @@ _{name}_binds() {
 _{name}() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
   local commands="{commands}"
-  local globals="--dir --config --env --bind --only --lock-timeout --scratch-url --json -v -q --help --version"
+  local globals="--dir --config --env --bind --only --lock-timeout --step-lock-timeout --lock-retries --scratch-url --json -v -q --help --version"
   case $prev in
     --dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --config|--schema-file|--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;

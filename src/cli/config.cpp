@@ -57,17 +57,23 @@ Config Config::parse(const std::string& text, const std::string& origin)
                     continue;
                 if (name == "lock_timeout_s" && v.is_number_integer() && v.get<long long>() > 0)
                     c.lock_timeout_s = v.get<long long>();
+                else if (name == "step_lock_timeout_ms" && v.is_number_integer() && v.get<long long>() >= 0)
+                    c.step_lock_timeout_ms = v.get<long long>();
+                else if (name == "lock_retries" && v.is_number_integer() && v.get<long long>() >= 0)
+                    c.lock_retries = v.get<long long>();
                 else if (name == "snapshots" && v.is_number_integer() && v.get<int>() >= 0)
                     c.snapshots = v.get<int>();
                 else if (name == "strict_checksums" && v.is_boolean())
                     c.strict_checksums = v.get<bool>();
+                else if (name == "strict_lint" && v.is_boolean())
+                    c.strict_lint = v.get<bool>();
                 else if (name == "pre_upgrade_command" && v.is_string())
                     c.pre_upgrade_command = v.get<std::string>();
                 else if (name == "schema_file" && v.is_string())
                     c.schema_file = v.get<std::string>();
                 else
                     bad("option \"" + name + "\" is unknown or has a wrong value (lock_timeout_s: seconds > 0, "
-                        "snapshots: count >= 0, strict_checksums: true/false, pre_upgrade_command: text, schema_file: path)");
+                        "step_lock_timeout_ms: milliseconds >= 0, lock_retries: count >= 0, snapshots: count >= 0, strict_checksums: true/false, strict_lint: true/false, pre_upgrade_command: text, schema_file: path)");
             }
         } else {
             bad("unknown field \"" + key + "\" (use default_env, environments, options)");
@@ -129,10 +135,16 @@ Environment resolve_environment(const GlobalOptions& o, const Config& defaults, 
             config.default_env = file.default_env;
         if (file.lock_timeout_s)
             config.lock_timeout_s = file.lock_timeout_s;
+        if (file.step_lock_timeout_ms)
+            config.step_lock_timeout_ms = file.step_lock_timeout_ms;
+        if (file.lock_retries)
+            config.lock_retries = file.lock_retries;
         if (file.snapshots)
             config.snapshots = file.snapshots;
         if (file.strict_checksums)
             config.strict_checksums = file.strict_checksums;
+        if (file.strict_lint)
+            config.strict_lint = file.strict_lint;
         if (!file.pre_upgrade_command.empty())
             config.pre_upgrade_command = file.pre_upgrade_command;
         if (!file.schema_file.empty())

@@ -52,12 +52,14 @@ Upgrader sql_file_upgrader(const GlobalOptions& o, const Environment& env)
         try {
             url = env.url(bind);
         } catch (const ConfigError&) {
-            if (o.command != "sql")
+            if (o.command != "sql" && o.command != "lint")
                 throw;
         }
         if (!url) {
-            // Offline SQL needs no database: --dialect names the engine, nothing connects.
-            const auto& any = *dialects().front();  // a placeholder that never connects
+            // Offline SQL and lint need no database: --dialect names the engine,
+            // nothing connects; lint checks PostgreSQL's rules unless told otherwise.
+            const auto* pg = find_dialect("postgresql");
+            const auto& any = pg ? *pg : *dialects().front();  // a placeholder that never connects
             auto b = up.bind(bind, Database(any, Url{.scheme = std::string(any.name())}, {}), Schema{});
             b.without_models();
             for (auto& s : steps)
@@ -100,7 +102,7 @@ Command command_named(const std::string& name)
         {"stamp", cmd_stamp},         {"sql", cmd_sql},           {"check", cmd_check},
         {"verify", cmd_verify},       {"autogenerate", cmd_autogenerate}, {"create", cmd_create},
         {"inspect", cmd_inspect},     {"diff", cmd_diff},         {"init", cmd_init},
-        {"wait", cmd_wait},           {"completion", cmd_completion},
+        {"wait", cmd_wait},           {"completion", cmd_completion}, {"lint", cmd_lint},
     };
     for (const auto& [n, c] : commands)
         if (name == n)

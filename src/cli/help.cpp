@@ -15,6 +15,7 @@ Commands:
   stamp N                       record version N without running steps (adopt a database)
   sql --from A --to B --dialect sqlite|postgresql
                                 the SQL from version A to B, offline (B < A: the downgrade)
+  lint [--from N]               online-safety findings of the steps, with the safe rewrite (exit 1)
   check                         the live schema against the models (exit 3 on drift)
   verify                        fresh setup, chain, up/down/up on scratch databases (exit 3)
   autogenerate "message"        the step that takes the database to the models
@@ -32,6 +33,10 @@ Global options (before the command):
   --bind NAME=URL      a bind's URL (also STRATA_<BIND>_URL); repeatable
   --only BIND          act on this bind only; repeatable
   --lock-timeout S     give up waiting for another migrating process after S seconds
+  --step-lock-timeout MS  PostgreSQL: how long a step's statement waits for a lock on
+                       the application's tables before the step is rolled back and
+                       retried (default 1000; 0: no bound)
+  --lock-retries N     how often such a step is retried before it fails (default 5)
   --scratch-url URL    where verify and check may create scratch databases
   --json               JSON output with a "format" field
   -v, -q               more (each SQL statement) or less output
@@ -67,10 +72,12 @@ strata's own tables too. Without --yes nothing is dropped (exit 2).
 
 Sets up or upgrades each selected bind, like the application does at startup.
   --to N      stop at version N (every selected bind)
-  --dry-run   print the statements it would run now, and run nothing
+  --dry-run   print the statements it would run now, and the lint findings of
+              the pending steps, and run nothing
   --replay    an empty bind runs the chain from empty instead of the fresh setup
   --atomic    all pending steps of a bind in one transaction (all or nothing)
-  --strict    a step changed since it was applied is an error (exit 1)
+  --strict    a step changed since it was applied, or a lint finding in a pending
+              step, is an error (exit 1; also "strict_checksums", "strict_lint")
   --schema-file FILE  then write every bind's schema to FILE (inspect --format sql,
               binds by name, each with its version): schema changes show in review
               (also the configuration's "schema_file" option)
@@ -86,7 +93,8 @@ anything runs (exit 1) when a step on the way has no down ops.
 
 Each bind: state (fresh, ok, behind, ahead, unversioned, error), current version
 and head, pending steps, steps a fresh setup skips, steps changed since they were
-applied, and drift between the live schema and the models (at head).
+applied, drift between the live schema and the models (at head), and the lint
+findings of the pending steps.
 --json: {"format":"strata.status/1","binds":[...]}.
 )"},
     {"history", R"(usage: {program} [global options] history
@@ -107,6 +115,24 @@ Prints the SQL that takes each selected bind from version A to B, offline (no
 database is opened): the statements upgrade runs, in transactions, with the
 version-store statements (from 0, CREATE TABLE strata_version too). B below A
 prints the downgrade. Data code appears as a comment naming the step.
+)"},
+    {"lint", R"(usage: {program} [global options] lint [--from N] [--dialect sqlite|postgresql]
+
+Checks each selected bind's steps (those after version N; default all) for
+changes that hurt a live database: an index built without CONCURRENTLY, a
+foreign key or CHECK without NOT VALID, SET NOT NULL, a rewrite (volatile
+default, type change), UNIQUE without USING INDEX, a rename or drop under the
+running release, CONCURRENTLY in a transaction, an unbounded lock wait, VACUUM
+FULL or CLUSTER. Each finding names the step (file and line for SQL files), why
+it hurts, and the safe rewrite. No database is opened: the engine is the bind's
+URL's, else --dialect, else PostgreSQL; on SQLite the lock rules do not apply.
+A step accepts a finding with a reason: '-- strata: allow RULE reason' in a SQL
+file, .allow("rule", "reason") in C++.
+Rules: index-not-concurrent, drop-index-not-concurrent, constraint-not-valid,
+set-not-null, volatile-default, type-change, unique-constraint, rename-column,
+rename-table, drop-column, drop-table, concurrently-in-transaction,
+no-lock-timeout, table-rewrite-command (docs/lint.md).
+Exit 1 when a finding stands. --json: {"format":"strata.lint/1","binds":[...]}.
 )"},
     {"check", R"(usage: {program} [global options] check [--schema-file FILE]
 

@@ -61,8 +61,44 @@ json status(const std::vector<StatusLine>& lines)
                          {"skipped_on_fresh", versions(s.skipped_on_fresh)},
                          {"checksum_mismatches", versions(s.checksum_mismatches)},
                          {"drift", strata::detail::differences_json(s.drift)},
+                         {"lint", lint_findings(s.lint)},
                          {"url", url}});
     return document("status", std::move(binds));
+}
+
+json lint_findings(const std::vector<LintFinding>& findings)
+{
+    json out = json::array();
+    for (const auto& f : findings)
+        out.push_back({{"rule", f.rule},
+                       {"version", f.version},
+                       {"step", f.step},
+                       {"file", null_if_empty(f.file)},
+                       {"line", f.line ? json(f.line) : json(nullptr)},
+                       {"statement", f.statement},
+                       {"why", f.why},
+                       {"fix", f.fix},
+                       {"allowed", null_if_empty(f.allowed)}});
+    return out;
+}
+
+json lint(const std::vector<LintResult>& results)
+{
+    json binds = json::array();
+    std::size_t standing = 0, allowed = 0;
+    for (const auto& r : results) {
+        for (const auto& f : r.findings)
+            ++(f.allowed.empty() ? standing : allowed);
+        binds.push_back({{"bind", r.bind},
+                         {"dialect", r.dialect},
+                         {"from", r.from},
+                         {"rules_not_applying", r.rules_not_applying},
+                         {"findings", lint_findings(r.findings)}});
+    }
+    auto doc = document("lint", std::move(binds));
+    doc["findings"] = standing;
+    doc["allowed"] = allowed;
+    return doc;
 }
 
 json history(const std::vector<std::pair<std::string, std::vector<HistoryEntry>>>& binds)

@@ -27,6 +27,17 @@ json status(const std::vector<StatusLine>& lines);
 
 json history(const std::vector<std::pair<std::string, std::vector<HistoryEntry>>>& binds);
 
+// lint: each bind's findings, with the rules that do not apply on its engine.
+struct LintResult {
+    std::string bind;
+    std::string dialect;
+    long long from = 0;
+    std::vector<std::string> rules_not_applying;
+    std::vector<LintFinding> findings;
+};
+json lint(const std::vector<LintResult>& results);
+json lint_findings(const std::vector<LintFinding>& findings);
+
 // check: a bind's differences from its models (or its chain, replayed).
 struct CheckResult {
     std::string bind;

@@ -54,6 +54,14 @@ bool take_global_option(const std::vector<std::string>& words, std::size_t& i, G
         if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || seconds <= 0)
             throw UsageError("--lock-timeout takes whole seconds > 0, not '" + text + "'");
         o.lock_timeout_s = seconds;
+    } else if (flag == "--step-lock-timeout" || flag == "--lock-retries") {
+        auto text = take(flag);
+        long long n = 0;
+        auto r = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || n < 0 || n > 86'400'000)
+            throw UsageError(flag + (flag == "--lock-retries" ? " takes a count >= 0" : " takes milliseconds >= 0 (0: no bound)") +
+                             ", not '" + text + "'");
+        (flag == "--lock-retries" ? o.lock_retries : o.step_lock_timeout_ms) = n;
     } else if (flag == "--scratch-url")
         o.scratch_url = take(flag);
     else if (w == "-v" || w == "--verbose")
@@ -104,10 +112,16 @@ RunOptions run_options_of(const GlobalOptions& o, const Config& config)
         r.lock_timeout = std::chrono::seconds(*config.lock_timeout_s);
     if (o.lock_timeout_s)
         r.lock_timeout = std::chrono::seconds(*o.lock_timeout_s);
+    if (auto ms = o.step_lock_timeout_ms ? o.step_lock_timeout_ms : config.step_lock_timeout_ms)
+        r.step_lock_timeout = std::chrono::milliseconds(*ms);
+    if (auto n = o.lock_retries ? o.lock_retries : config.lock_retries)
+        r.lock_retries = static_cast<int>(*n);
     if (config.snapshots)
         r.snapshots = *config.snapshots;
     if (config.strict_checksums)
         r.strict_checksums = *config.strict_checksums;
+    if (config.strict_lint)
+        r.strict_lint = *config.strict_lint;
     r.pre_upgrade_command = config.pre_upgrade_command;
     r.only = o.only;
     return r;
