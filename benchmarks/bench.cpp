@@ -104,7 +104,10 @@ and dialect, strata_ms, baseline_ms and their ratio (medians of several runs).
   --pg URL     also run the PostgreSQL cases on that server (it creates databases)
   --case N     only case N (repeatable): chain300, chain300_atomic, fresh100,
                noop_startup, rebuild1m (with backup1m), introspect1000, diff1000,
-               chain300_files, noop_files (the strata binary against sqlite3/psql)
+               chain300_files, noop_files (the strata binary against sqlite3/psql),
+               online1m (with --pg: the application's p99 latency under pgbench while
+               a migration runs, against the same load idle; the plain SQL by psql
+               and a run with a 5 s lock holder in the note)
   --no-series  leave out the growth series (chain 100..3000 steps, 100..5000 tables)
   --svg FILE   also draw the growth series as an SVG chart in FILE
 
@@ -156,7 +159,7 @@ int main(int argc, char** argv)
     }
     const std::vector<std::string> known{"chain300", "chain300_atomic", "fresh100", "noop_startup",
                                          "rebuild1m", "introspect1000", "diff1000", "chain300_files",
-                                         "noop_files"};
+                                         "noop_files", "online1m"};
     for (const auto& c : options.cases)
         if (std::find(known.begin(), known.end(), c) == known.end()) {
             std::cerr << "strata-bench: unknown case '" << c << "'\n" << help;
@@ -176,6 +179,7 @@ int main(int argc, char** argv)
         upgrade_cases(options, report);
         file_cases(options, report);
         introspection_cases(options, report);
+        online_cases(options, report);
         peak_rss_mb = peak_rss();
         if (series) {
             options.series_pass = true;

@@ -66,6 +66,8 @@ Pair measure(int runs, const std::function<void()>& baseline, const std::functio
 void introspection_cases(const Options& options, Report& report);
 void upgrade_cases(const Options& options, Report& report);
 void file_cases(const Options& options, Report& report);
+// online1m: application latency under pgbench while a migration runs (PostgreSQL).
+void online_cases(const Options& options, Report& report);
 
 // The growth series drawn as an SVG chart (docs/performance.md shows it).
 std::string growth_chart(const Report& report);

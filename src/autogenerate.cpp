@@ -532,7 +532,10 @@ std::string cpp_op(const Op& op)
                 return "o.drop_index(" + cpp_string(o.table) + ", " + cpp_string(o.name) +
                        (o.definition ? ", " + cpp_index(*o.definition) : "") + ");";
             },
-            [&](const AddForeignKey& o) { return "o.add_foreign_key(" + cpp_string(o.table) + ", " + cpp_foreign_key(o.foreign_key) + ");"; },
+            [&](const AddForeignKey& o) {
+                return "o.add_foreign_key(" + cpp_string(o.table) + ", " + cpp_foreign_key(o.foreign_key) +
+                       (o.not_valid ? ", true" : "") + ");";
+            },
             [&](const DropForeignKey& o) {
                 return "o.drop_foreign_key(" + cpp_string(o.table) + ", " + cpp_string(o.name) +
                        (o.definition ? ", " + cpp_foreign_key(*o.definition) : "") + ");";
@@ -550,7 +553,14 @@ std::string cpp_op(const Op& op)
             },
             [&](const AddCheck& o) {
                 return "o.add_check(" + cpp_string(o.table) + ", strata::CheckConstraint{" + cpp_string(o.check.name) + ", " +
-                       cpp_string(o.check.expression) + "});";
+                       cpp_string(o.check.expression) + "}" + (o.not_valid ? ", true" : "") + ");";
+            },
+            [&](const Backfill& o) {
+                return "o.backfill(" + cpp_string(o.table) + ", " + cpp_string(o.key) + ", " + cpp_string(o.set) + ", " +
+                       cpp_string(o.where) + ");";
+            },
+            [&](const ValidateConstraint& o) {
+                return "o.validate_constraint(" + cpp_string(o.table) + ", " + cpp_string(o.name) + ");";
             },
             [&](const DropCheck& o) {
                 return "o.drop_check(" + cpp_string(o.table) + ", " + cpp_string(o.name) +

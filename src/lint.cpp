@@ -321,13 +321,13 @@ private:
     }
     void on(const AddForeignKey& o)
     {
-        if (existing(o.table))
+        if (existing(o.table) && !o.not_valid)
             add("constraint-not-valid", "add_foreign_key " + o.table + "." + o.foreign_key.name, 0, o.table,
                 "foreign key " + o.foreign_key.name);
     }
     void on(const AddCheck& o)
     {
-        if (existing(o.table))
+        if (existing(o.table) && !o.not_valid)
             add("constraint-not-valid", "add_check " + o.table + "." + o.check.name, 0, o.table, "check " + o.check.name);
     }
     void on(const AddUnique& o)
@@ -362,6 +362,7 @@ private:
         if (!(o.from.type == o.to.type) && !is_binary_coercible(o.from.type, o.to.type))
             add("type-change", what, 0, o.table, o.to.name);
     }
+    void on(const ValidateConstraint& o) { validated_.insert(o.table); }
     void on(const RenameColumn& o)
     {
         if (existing(o.table))

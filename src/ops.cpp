@@ -48,11 +48,16 @@ std::string describe(const Op& op)
             [](const AlterColumn& o) { return "alter_column " + o.table + "." + o.from.name; },
             [](const CreateIndex& o) { return "create_index " + o.index.name + " on " + o.table; },
             [](const DropIndex& o) { return "drop_index " + o.name; },
-            [](const AddForeignKey& o) { return "add_foreign_key " + o.foreign_key.name + " on " + o.table; },
+            [](const AddForeignKey& o) {
+                return "add_foreign_key " + o.foreign_key.name + " on " + o.table + (o.not_valid ? " (not valid)" : "");
+            },
             [](const DropForeignKey& o) { return "drop_foreign_key " + o.name + " on " + o.table; },
             [](const AddUnique& o) { return "add_unique " + o.unique.name + " on " + o.table; },
             [](const DropUnique& o) { return "drop_unique " + o.name + " on " + o.table; },
-            [](const AddCheck& o) { return "add_check " + o.check.name + " on " + o.table; },
+            [](const AddCheck& o) {
+                return "add_check " + o.check.name + " on " + o.table + (o.not_valid ? " (not valid)" : "");
+            },
+            [](const ValidateConstraint& o) { return "validate_constraint " + o.name + " on " + o.table; },
             [](const DropCheck& o) { return "drop_check " + o.name + " on " + o.table; },
             [](const AddExclusion& o) { return "add_exclusion " + o.exclusion.name + " on " + o.table; },
             [](const DropExclusion& o) { return "drop_exclusion " + o.name + " on " + o.table; },
@@ -62,6 +67,7 @@ std::string describe(const Op& op)
             [](const CreateObject& o) { return std::string("create_") + to_string(o.object.kind) + " " + o.object.name; },
             [](const DropObject& o) { return std::string("drop_") + to_string(o.kind) + " " + o.name; },
             [](const ExecuteSql&) { return std::string("execute_sql"); },
+            [](const Backfill& o) { return "backfill " + o.table + " set " + o.set; },
             [](const DataCode& o) { return "run_code " + o.revision; },
         },
         op);
@@ -116,6 +122,10 @@ Reversal reverse(const Op& op)
                                     : no("drop_unique " + o.name + " does not record the constraint's definition");
             },
             [&](const AddCheck& o) { return ok(DropCheck{o.table, o.check.name, o.check}); },
+            // Validating again undoes nothing and harms nothing: the way down keeps the constraint.
+            [&](const ValidateConstraint& o) { return ok(o); },
+            // The rows keep their values; the step that added the column takes it away.
+            [&](const Backfill&) { return ok(ExecuteSql{}); },
             [&](const DropCheck& o) {
                 return o.definition ? ok(AddCheck{o.table, *o.definition})
                                     : no("drop_check " + o.name + " does not record the constraint's definition");
@@ -364,6 +374,20 @@ struct Applier {
             misfit("drop_unique: table '" + o.table + "' has no unique constraint '" + o.name + "'", o.table);
     }
     void operator()(const AddCheck& o) { table_of(s, o.table, "add_check").checks.push_back(o.check); }
+    void operator()(const Backfill& o)
+    {
+        const auto& t = table_of(s, o.table, "backfill");
+        if (!t.find_column(o.key))
+            misfit("backfill: table '" + o.table + "' has no key column '" + o.key + "'", o.table, o.key);
+    }
+    void operator()(const ValidateConstraint& o)
+    {
+        const auto& t = table_of(s, o.table, "validate_constraint");
+        const bool known = std::any_of(t.checks.begin(), t.checks.end(), [&](const auto& c) { return c.name == o.name; }) ||
+                           std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const auto& f) { return f.name == o.name; });
+        if (!known)
+            misfit("validate_constraint: table '" + o.table + "' has no check or foreign key '" + o.name + "'", o.table);
+    }
     void operator()(const DropCheck& o)
     {
         auto& t = table_of(s, o.table, "drop_check");

@@ -11,6 +11,7 @@
 #include "version_store.hpp"
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -650,6 +651,84 @@ void Runner::try_no_transaction_step(const Step& step, BindReport& report)
     commit(unit, report);
 }
 
+bool Runner::in_batches(const Step& step) const
+{
+    return step.ops.size() == 1 && std::holds_alternative<Backfill>(step.ops.front()) && lock_ &&
+           !d_.lock_wait_bound(std::chrono::milliseconds(1), true).empty();
+}
+
+std::optional<long long> Runner::recorded_progress(long long version)
+{
+    if (!d_.table_exists(s_, "strata_progress")) {
+        s_.execute("CREATE TABLE " + d_.quote("strata_progress") + " (" + d_.quote("version") + " " +
+                   d_.render_type(Type::bigint()) + " PRIMARY KEY, " + d_.quote("position") + " " +
+                   d_.render_type(Type::bigint()) + " NOT NULL)");
+        return std::nullopt;
+    }
+    auto rows = s_.query("SELECT " + d_.quote("position") + " FROM " + d_.quote("strata_progress") + " WHERE " +
+                         d_.quote("version") + " = ?", {version});
+    if (rows.empty())
+        return std::nullopt;
+    return std::get<std::int64_t>(rows.rows[0][0]);
+}
+
+void Runner::apply_backfill_in_batches(const Step& step, BindReport& report)
+{
+    const auto& fill = std::get<Backfill>(step.ops.front());
+    // The migration lock is held across transactions: nobody else moves the bind meanwhile.
+    if (!moves(step.version - 1, step.version, &step)())
+        return;
+    const auto start = Clock::now();
+    const auto table = d_.quote(fill.table);
+    const auto key = d_.quote(fill.key);
+    const auto progress = d_.quote("strata_progress");
+    const auto resumed = recorded_progress(step.version);
+    const auto bounds = s_.query("SELECT min(" + key + "), max(" + key + ") FROM " + table).rows.at(0);
+    if (!std::holds_alternative<std::monostate>(bounds.at(0))) {
+        const long long first = std::max<long long>(std::get<std::int64_t>(bounds.at(0)), resumed.value_or(LLONG_MIN));
+        const long long last = std::get<std::int64_t>(bounds.at(1));
+        if (resumed)
+            detail::logger().info("{}: step {} resumes its backfill at {} {} (batches up to it are done)", b_.name,
+                                  step.version, fill.key, *resumed);
+        const long long batch = std::max(1LL, fill.batch_size);
+        for (long long from = first; from <= last; from += batch) {
+            const long long to = from + batch;  // rows up to `last` only exist; the arithmetic stays in range below
+            const std::string update = "UPDATE " + table + " SET " + fill.set + " WHERE " + key +
+                                       " >= " + std::to_string(from) + " AND " + key + " < " + std::to_string(to) +
+                                       (fill.where.empty() ? "" : " AND (" + fill.where + ")");
+            retrying_lock_waits(step, [&] {
+                Transaction tx(s_, TransactionMode::immediate);
+                bound_lock_waits(step, true);
+                executor_.execute(step, Statement::plain(update), false);
+                executor_.execute(step,
+                                  Statement::plain("DELETE FROM " + progress + " WHERE " + d_.quote("version") + " = " +
+                                                   std::to_string(step.version)),
+                                  false);
+                executor_.execute(step,
+                                  Statement::plain("INSERT INTO " + progress + " VALUES (" + std::to_string(step.version) +
+                                                   ", " + std::to_string(to) + ")"),
+                                  false);
+                if (lock_)
+                    lock_->check_held(s_);
+                tx.commit();
+            });
+            if (o_.on_work)
+                o_.on_work(WorkProgress{b_.name, "backfill of " + fill.table, std::min(to, last + 1) - first,
+                                        last - first + 1, "keys"});
+            if (fill.pause.count() > 0 && to <= last)
+                std::this_thread::sleep_for(fill.pause);
+        }
+    }
+    Unit unit;
+    unit.step = &step;
+    unit.logged_as = "applied (in batches)";
+    unit.work = [&] {
+        s_.execute("DELETE FROM " + progress + " WHERE " + d_.quote("version") + " = " + std::to_string(step.version));
+        return std::vector{row_of(step, StepKind::applied, start)};
+    };
+    commit(unit, report);
+}
+
 void Runner::apply_atomically(const std::vector<const Step*>& pending, BindReport& report)
 {
     Unit unit;
@@ -703,7 +782,9 @@ BindReport Runner::upgrade(long long current, long long target, BindAction actio
     } else {
         bool backed_up = false;
         for (const auto* step : pending) {
-            if (outside_transaction(*step))
+            if (in_batches(*step))
+                apply_backfill_in_batches(*step, report);
+            else if (outside_transaction(*step))
                 apply_no_transaction_step(*step, report);
             else
                 apply_step(*step, report, backed_up);

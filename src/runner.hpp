@@ -89,6 +89,12 @@ private:
     // What puts the session's own bound back (prepare_migration_session's) after a statement outside a transaction.
     [[nodiscard]] std::vector<Statement> session_lock_bound() const;
     void apply_no_transaction_step(const Step& step, BindReport& report);
+    // A backfill where writers queue behind locks (and the lock is held across
+    // transactions): batches, each a short transaction that records how far it
+    // got in strata_progress, so a killed run resumes after the last one.
+    [[nodiscard]] bool in_batches(const Step& step) const;
+    void apply_backfill_in_batches(const Step& step, BindReport& report);
+    [[nodiscard]] std::optional<long long> recorded_progress(long long version);
     void try_no_transaction_step(const Step& step, BindReport& report);
     // A no-transaction step that must run outside a transaction here: not one
     // whose CONCURRENTLY index is a plain index on this engine (SQLite), which

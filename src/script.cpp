@@ -42,6 +42,13 @@ public:
     {
         comment(std::string(plan.down ? "revert" : "step") + " " + std::to_string(step.version) + ": " + step.description);
         statements(plan.frame.before);
+        if (batched(step)) {
+            backfill(step, std::get<Backfill>(step.ops.front()));
+            out_ += "BEGIN;\n";
+            statement(detail::insert_version_row(d_, {step.version, step.description, kind, checksum(step), std::nullopt}));
+            out_ += "COMMIT;\n\n";
+            return;
+        }
         // As upgrade bounds each statement's lock wait (it also retries; a script does not).
         const auto bound = d_.lock_wait_bound(step.lock_timeout.value_or(lock_timeout_), !step.no_transaction);
         if (!step.no_transaction)
@@ -66,6 +73,27 @@ public:
     [[nodiscard]] std::string text() const { return out_; }
 
 private:
+    // A backfill where writers queue (PostgreSQL): batches as upgrade runs them,
+    // each committed on its own (a DO block may COMMIT when psql runs it outside
+    // a transaction, PostgreSQL 11+).
+    [[nodiscard]] bool batched(const Step& step) const
+    {
+        return step.ops.size() == 1 && std::holds_alternative<Backfill>(step.ops.front()) &&
+               !d_.lock_wait_bound(lock_timeout_, true).empty();
+    }
+    void backfill(const Step& step, const Backfill& fill)
+    {
+        const auto table = d_.quote(fill.table), key = d_.quote(fill.key);
+        comment("in batches of " + std::to_string(fill.batch_size) + " keys, each its own transaction");
+        out_ += "DO $strata$\nDECLARE lo bigint; hi bigint;\nBEGIN\n  SELECT min(" + key + "), max(" + key + ") INTO lo, hi FROM " +
+                table + ";\n  WHILE lo <= hi LOOP\n    " + d_.lock_wait_bound(step.lock_timeout.value_or(lock_timeout_), true) +
+                ";\n    UPDATE " + table + " SET " + fill.set + " WHERE " + key + " >= lo AND " + key + " < lo + " +
+                std::to_string(fill.batch_size) + (fill.where.empty() ? "" : " AND (" + fill.where + ")") +
+                ";\n    COMMIT;\n    lo := lo + " + std::to_string(fill.batch_size) + ";\n" +
+                (fill.pause.count() > 0 ? "    PERFORM pg_sleep(" + std::to_string(fill.pause.count() / 1000.0) + ");\n" : "") +
+                "  END LOOP;\nEND $strata$;\n";
+    }
+
     const Dialect& d_;
     std::chrono::milliseconds lock_timeout_;
     std::string out_;

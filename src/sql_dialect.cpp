@@ -91,7 +91,7 @@ namespace strata::detail {
 
 bool is_internal_table(std::string_view name) noexcept
 {
-    return name == "strata_version" || name == "strata_lease";
+    return name == "strata_version" || name == "strata_lease" || name == "strata_progress";
 }
 
 std::string SqlDialect::quote(std::string_view identifier) const
@@ -362,7 +362,7 @@ std::vector<Statement> SqlDialect::on(const DropIndex& op, const Schema&) const
 std::vector<Statement> SqlDialect::on(const AddForeignKey& op, const Schema&) const
 {
     return one("ALTER TABLE " + quote(op.table) + " ADD CONSTRAINT " + quote(op.foreign_key.name) + " " +
-               foreign_key_clause(op.foreign_key));
+               foreign_key_clause(op.foreign_key) + not_valid(op.not_valid));
 }
 
 std::vector<Statement> SqlDialect::on(const DropForeignKey& op, const Schema&) const
@@ -384,7 +384,25 @@ std::vector<Statement> SqlDialect::on(const DropUnique& op, const Schema&) const
 std::vector<Statement> SqlDialect::on(const AddCheck& op, const Schema&) const
 {
     return one("ALTER TABLE " + quote(op.table) + " ADD CONSTRAINT " + quote(op.check.name) + " CHECK (" +
-               op.check.expression + ")");
+               op.check.expression + ")" + not_valid(op.not_valid));
+}
+
+std::vector<Statement> SqlDialect::on(const ValidateConstraint& op, const Schema&) const
+{
+    if (!capabilities().not_valid_constraints)
+        return {};  // every constraint was checked when it was added
+    return one("ALTER TABLE " + quote(op.table) + " VALIDATE CONSTRAINT " + quote(op.name));
+}
+
+// The plain form, in the step's transaction: the runner batches it where writers queue.
+std::vector<Statement> SqlDialect::on(const Backfill& op, const Schema&) const
+{
+    return one("UPDATE " + quote(op.table) + " SET " + op.set + (op.where.empty() ? "" : " WHERE " + op.where));
+}
+
+std::string SqlDialect::not_valid(bool asked) const
+{
+    return asked && capabilities().not_valid_constraints ? " NOT VALID" : "";
 }
 
 std::vector<Statement> SqlDialect::on(const DropCheck& op, const Schema&) const
@@ -704,7 +722,7 @@ std::vector<Statement> SqlDialect::drop_all(const Schema& live) const
     const auto tables = dependency_order(live);
     for (auto it = tables.rbegin(); it != tables.rend(); ++it)  // partitions before their parent
         append(on(DropTable{(*it)->name, **it}, live));
-    for (const char* own : {"strata_version", "strata_lease"})
+    for (const char* own : {"strata_version", "strata_lease", "strata_progress"})
         out.push_back(Statement::plain("DROP TABLE IF EXISTS " + quote(own)));
     for (auto it = order.before_tables.rbegin(); it != order.before_tables.rend(); ++it)
         append(on(DropObject{(*it)->kind, (*it)->name, **it}, live));

@@ -47,6 +47,8 @@ public:
     // Pieces, shared by the backends.
     [[nodiscard]] std::string column_list(const std::vector<std::string>& columns) const;
     [[nodiscard]] virtual std::string column_definition(const Column& column, const Table& table) const;
+    // " NOT VALID" for a constraint added so, where the engine has it.
+    [[nodiscard]] std::string not_valid(bool asked) const;
     [[nodiscard]] virtual std::string create_table_sql(const Table& table) const;
     [[nodiscard]] std::string foreign_key_clause(const ForeignKey& fk) const;
     [[nodiscard]] std::string index_elements(const Index& index) const;
@@ -77,6 +79,8 @@ protected:
     virtual std::vector<Statement> on(const DropUnique& op, const Schema& before) const;
     virtual std::vector<Statement> on(const AddCheck& op, const Schema& before) const;
     virtual std::vector<Statement> on(const DropCheck& op, const Schema& before) const;
+    virtual std::vector<Statement> on(const ValidateConstraint& op, const Schema& before) const;
+    virtual std::vector<Statement> on(const Backfill& op, const Schema& before) const;
     virtual std::vector<Statement> on(const AddExclusion& op, const Schema& before) const;
     virtual std::vector<Statement> on(const DropExclusion& op, const Schema& before) const;
     virtual std::vector<Statement> on(const SetRowSecurity& op, const Schema& before) const;

@@ -43,14 +43,14 @@ Ops& Ops::drop_index(std::string table, std::string name, std::optional<Index> d
 {
     return op(DropIndex{std::move(table), std::move(name), std::move(definition), concurrently});
 }
-Ops& Ops::add_foreign_key(std::string table, ForeignKey foreign_key)
+Ops& Ops::add_foreign_key(std::string table, ForeignKey foreign_key, bool not_valid)
 {
     if (foreign_key.name.empty()) {
         auto parts = foreign_key.columns;
         parts.push_back(foreign_key.ref_table);
         foreign_key.name = detail::convention_name("fk", table, parts);
     }
-    return op(AddForeignKey{std::move(table), std::move(foreign_key)});
+    return op(AddForeignKey{std::move(table), std::move(foreign_key), not_valid});
 }
 Ops& Ops::drop_foreign_key(std::string table, std::string name, std::optional<ForeignKey> definition)
 {
@@ -66,11 +66,20 @@ Ops& Ops::drop_unique(std::string table, std::string name, std::optional<UniqueC
 {
     return op(DropUnique{std::move(table), std::move(name), std::move(definition)});
 }
-Ops& Ops::add_check(std::string table, CheckConstraint check)
+Ops& Ops::add_check(std::string table, CheckConstraint check, bool not_valid)
 {
     if (check.name.empty())
         check.name = detail::convention_name("ck", table, {detail::hex64(detail::fnv1a64(check.expression)).substr(0, 8)});
-    return op(AddCheck{std::move(table), std::move(check)});
+    return op(AddCheck{std::move(table), std::move(check), not_valid});
+}
+Ops& Ops::backfill(std::string table, std::string key, std::string set, std::string where, long long batch_size,
+                   std::chrono::milliseconds pause)
+{
+    return op(Backfill{std::move(table), std::move(key), std::move(set), std::move(where), batch_size, pause});
+}
+Ops& Ops::validate_constraint(std::string table, std::string name)
+{
+    return op(ValidateConstraint{std::move(table), std::move(name)});
 }
 Ops& Ops::drop_check(std::string table, std::string name, std::optional<CheckConstraint> definition)
 {

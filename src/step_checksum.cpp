@@ -522,6 +522,8 @@ void write(CanonicalWriter& w, const Op& op)
             [&](const AddForeignKey& o) {
                 w.key("foreign_key");
                 write(w, o.foreign_key);
+                if (o.not_valid)  // only when set: the checksums of steps written before it stay
+                    w.field("not_valid", true);
                 w.field("op", "add_foreign_key");
                 w.field("table", o.table);
             },
@@ -547,7 +549,22 @@ void write(CanonicalWriter& w, const Op& op)
             [&](const AddCheck& o) {
                 w.field("expression", o.check.expression);
                 w.field("name", o.check.name);
+                if (o.not_valid)
+                    w.field("not_valid", true);
                 w.field("op", "add_check");
+                w.field("table", o.table);
+            },
+            // Batch size and pause tune how, not what: left out.
+            [&](const Backfill& o) {
+                w.field("key", o.key);
+                w.field("op", "backfill");
+                w.field("set", o.set);
+                w.field("table", o.table);
+                w.field("where", o.where);
+            },
+            [&](const ValidateConstraint& o) {
+                w.field("name", o.name);
+                w.field("op", "validate_constraint");
                 w.field("table", o.table);
             },
             [&](const DropCheck& o) {

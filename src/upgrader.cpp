@@ -68,6 +68,15 @@ void validate_steps(const Bind& b, std::vector<std::string>& problems)
                 problems.push_back(where + ": " + describe(op) + " CONCURRENTLY cannot run in a transaction: put it "
                                    "alone in a step marked .no_transaction()");
         }
+        const auto backfill = std::find_if(step.ops.begin(), step.ops.end(),
+                                           [](const Op& op) { return std::holds_alternative<Backfill>(op); });
+        if (backfill != step.ops.end()) {
+            if (step.ops.size() != 1 || step.no_transaction)
+                problems.push_back(where + " holds a backfill, which runs in batches of its own transactions: put it "
+                                   "alone in a step (not marked no_transaction)");
+            if (std::get<Backfill>(*backfill).batch_size < 1)
+                problems.push_back(where + ": a backfill's batch size must be at least 1");
+        }
         if (step.no_transaction) {
             bool one = step.ops.size() == 1;
             if (one) {

@@ -137,7 +137,7 @@ bool PostgresqlDialect::has_tables(Session& session) const
 {
     auto n = session.scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                             "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
-                            "AND c.relname NOT IN ('strata_version', 'strata_lease')");
+                            "AND c.relname NOT IN ('strata_version', 'strata_lease', 'strata_progress')");
     return std::get<std::int64_t>(n) > 0;
 }
 

@@ -23,6 +23,7 @@ const Capabilities& PostgresqlDialect::capabilities() const noexcept
         c.native_enums = true;
         c.extensions = true;
         c.concurrent_indexes = true;
+        c.not_valid_constraints = true;
         c.index_methods = true;
         c.table_features = true;
         c.preserves_object_sql = false;  // views and functions come back re-rendered

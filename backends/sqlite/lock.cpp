@@ -49,7 +49,7 @@ bool SqliteDialect::table_exists(Session& session, std::string_view table) const
 bool SqliteDialect::has_tables(Session& session) const
 {
     auto n = session.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-                            "ESCAPE '\\' AND name NOT IN ('strata_version', 'strata_lease')");
+                            "ESCAPE '\\' AND name NOT IN ('strata_version', 'strata_lease', 'strata_progress')");
     return std::get<std::int64_t>(n) > 0;
 }
 

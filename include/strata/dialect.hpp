@@ -25,6 +25,7 @@ struct Capabilities {
     bool native_enums = true;
     bool extensions = false;         // CREATE EXTENSION (an extension object is left out elsewhere)
     bool concurrent_indexes = false;
+    bool not_valid_constraints = false;  // ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT
     bool index_methods = false;      // USING gin/gist/..., operator classes, INCLUDE, NULLS FIRST/LAST
     bool table_features = false;     // partitioning, exclusion constraints, row-level security
     bool preserves_object_sql = false;  // views/triggers read back as written

@@ -4,6 +4,7 @@
 
 #include "strata/schema.hpp"
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -56,9 +57,14 @@ struct DropIndex {
     std::optional<Index> definition;
     bool concurrently = false;
 };
+// not_valid (PostgreSQL): only rows written from now on are checked, so adding
+// it takes a brief lock instead of scanning the table; ValidateConstraint, in a
+// later step, checks the old rows without blocking writes. Elsewhere the
+// constraint is added as usual.
 struct AddForeignKey {
     std::string table;
     ForeignKey foreign_key;
+    bool not_valid = false;
 };
 struct DropForeignKey {
     std::string table;
@@ -77,6 +83,13 @@ struct DropUnique {
 struct AddCheck {
     std::string table;
     CheckConstraint check;
+    bool not_valid = false;  // as AddForeignKey's
+};
+// Checks the rows a NOT VALID constraint has not seen (PostgreSQL, under a lock
+// that lets reads and writes go on); nothing where every constraint is valid.
+struct ValidateConstraint {
+    std::string table;
+    std::string name;
 };
 struct DropCheck {
     std::string table;
@@ -129,6 +142,20 @@ struct ExecuteSql {
     SqlText down;
     [[nodiscard]] const std::string* sql_for(std::string_view dialect) const { return sql.for_dialect(dialect); }
 };
+// Fills existing rows: `UPDATE table SET <set> WHERE <where>`, on PostgreSQL in
+// batches of `batch_size` keys (an integer key, usually the primary key), each
+// batch its own short transaction that records how far it got, with a pause
+// between batches; a killed run resumes after the last batch it committed.
+// Alone in its step. Where writers do not queue (SQLite) it is one UPDATE.
+struct Backfill {
+    std::string table;
+    std::string key;
+    std::string set;    // "email = login || '@example.invalid'"
+    std::string where;  // the rows that still need it ("email IS NULL"); "" for all
+    long long batch_size = 10'000;
+    std::chrono::milliseconds pause{0};
+};
+
 // Data code (strata::data(...)). `revision` stands for the code in the
 // checksum: bump it when the code changes.
 struct DataCode {
@@ -139,8 +166,8 @@ struct DataCode {
 
 using Op = std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
                         CreateIndex, DropIndex, AddForeignKey, DropForeignKey, AddUnique, DropUnique, AddCheck,
-                        DropCheck, AddExclusion, DropExclusion, SetRowSecurity, AttachPartition, DetachPartition,
-                        CreateObject, DropObject, ExecuteSql, DataCode>;
+                        DropCheck, ValidateConstraint, AddExclusion, DropExclusion, SetRowSecurity, AttachPartition, DetachPartition,
+                        CreateObject, DropObject, ExecuteSql, Backfill, DataCode>;
 
 // Short human name of an op: "add_column user.name".
 [[nodiscard]] std::string describe(const Op& op);

@@ -31,11 +31,13 @@ public:
     Ops& create_index(std::string table, Index index, bool concurrently = false);
     Ops& drop_index(std::string table, std::string name, std::optional<Index> definition = std::nullopt,
                     bool concurrently = false);
-    Ops& add_foreign_key(std::string table, ForeignKey foreign_key);
+    // not_valid: see AddForeignKey; validate it in a later step with validate_constraint.
+    Ops& add_foreign_key(std::string table, ForeignKey foreign_key, bool not_valid = false);
     Ops& drop_foreign_key(std::string table, std::string name, std::optional<ForeignKey> definition = std::nullopt);
     Ops& add_unique(std::string table, UniqueConstraint unique);
     Ops& drop_unique(std::string table, std::string name, std::optional<UniqueConstraint> definition = std::nullopt);
-    Ops& add_check(std::string table, CheckConstraint check);
+    Ops& add_check(std::string table, CheckConstraint check, bool not_valid = false);
+    Ops& validate_constraint(std::string table, std::string name);
     Ops& drop_check(std::string table, std::string name, std::optional<CheckConstraint> definition = std::nullopt);
     // PostgreSQL table features (nothing on SQLite).
     Ops& add_exclusion(std::string table, ExclusionConstraint exclusion);
@@ -50,6 +52,9 @@ public:
     // ({{"sqlite", "..."}, {"postgresql", "..."}}), with the SQL that undoes it.
     Ops& execute(SqlText sql, SqlText down_sql = {});
     Ops& run(DataCode code);
+    // See Backfill; alone in its step.
+    Ops& backfill(std::string table, std::string key, std::string set, std::string where = {},
+                  long long batch_size = 10'000, std::chrono::milliseconds pause = std::chrono::milliseconds(0));
     Ops& op(Op op);
 
     [[nodiscard]] const std::vector<Op>& ops() const& noexcept { return ops_; }

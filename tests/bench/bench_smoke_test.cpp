@@ -69,7 +69,8 @@ TEST_F(BenchSmokePg, PostgresqlCasesReportTheFixedShape)
     check_shape(nlohmann::json::parse(r.out),
                 {{"chain300", "postgresql"}, {"chain300_atomic", "postgresql"}, {"fresh100", "postgresql"},
                  {"noop_startup", "postgresql"}, {"introspect1000", "postgresql"}, {"diff1000", "postgresql"},
-                 {"chain300_files", "postgresql"}, {"noop_files", "postgresql"}});
+                 {"chain300_files", "postgresql"}, {"noop_files", "postgresql"}, {"online1m", "postgresql"},
+                 {"online1m_locked", "postgresql"}});
 }
 
 TEST(BenchSmoke, OneCaseAtATime)

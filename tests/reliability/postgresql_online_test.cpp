@@ -5,8 +5,12 @@
 #include "test_support.hpp"
 
 #include "strata/database.hpp"
+#include "strata/errors.hpp"
+#include "strata/lint.hpp"
+#include "strata/upgrader.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <thread>
 
@@ -202,4 +206,144 @@ TEST_F(PostgresqlOnline, LintFindingsShowInLintStatusDryRunAndUpgradeAndStrictRe
     EXPECT_NE(upgrade.err.find("lint: app step 2"), std::string::npos) << upgrade.err;
     EXPECT_EQ(upgrade.err.find("lint: app step 3"), std::string::npos) << upgrade.err;
     EXPECT_EQ(version(), 3);
+}
+
+namespace {
+
+struct Counters {
+    std::int64_t rows = 0;
+    std::int64_t counted_once = 0;
+    std::int64_t progress_rows = 0;
+};
+
+Counters counters(const std::string& url)
+{
+    auto db = connect(url);
+    Counters c;
+    c.rows = std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM counters"));
+    c.counted_once = std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM counters WHERE hits = 1"));
+    c.progress_rows = std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM strata_progress"));
+    return c;
+}
+
+}  // namespace
+
+// The backfill adds 1 to each of 1,000 rows in 10 batches. Killed after every
+// statement of the upgrade in turn and run again, each row is counted exactly
+// once: a committed batch is never run twice (its progress commits with it)
+// and an interrupted one never counts.
+TEST_F(PostgresqlOnline, ABatchedBackfillKilledAfterAnyStatementResumesAndCountsEachRowOnce)
+{
+    int kills = 0;
+    for (int k = 1; k < 200; ++k) {
+        PgSchema schema(server_url_);
+        auto setup = run_program(STRATA_TEST_WORKER_PATH, {"--url", schema.url(), "--chain", "backfill", "--target", "1"});
+        ASSERT_EQ(setup.exit_code, 0) << setup.err;
+        auto killed = run_program(STRATA_TEST_WORKER_PATH,
+                                  {"--url", schema.url(), "--chain", "backfill", "--failpoint", "statement:" + std::to_string(k)});
+        if (killed.exit_code == 0) {
+            EXPECT_GT(kills, 20) << "the backfill's batches should each be a kill point";
+            break;
+        }
+        ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << "k=" << k << ": " << killed.err;
+        ++kills;
+        auto rerun = run_program(STRATA_TEST_WORKER_PATH, {"--url", schema.url(), "--chain", "backfill"});
+        ASSERT_EQ(rerun.exit_code, 0) << "k=" << k << ": " << rerun.err;
+        const auto c = counters(schema.url());
+        EXPECT_EQ(c.rows, 1000) << "k=" << k;
+        EXPECT_EQ(c.counted_once, 1000) << "k=" << k;
+        EXPECT_EQ(c.progress_rows, 0) << "k=" << k;
+    }
+    EXPECT_GT(kills, 0);
+}
+
+TEST_F(PostgresqlOnline, NotValidConstraintsAreValidatedInALaterStepAndRenderPlainOnSqlite)
+{
+    auto declare = [](Upgrader& up, Database db) {
+        up.bind("app", std::move(db), Schema{})
+            .without_models()
+            .step(1, "tables",
+                  [](Ops& o) {
+                      o.create_table(table("owners").column(col::integer("id")).primary_key({"id"}));
+                      o.create_table(table("items")
+                                         .column(col::integer("id"))
+                                         .column(col::integer("owner").nullable())
+                                         .column(col::integer("qty").nullable())
+                                         .primary_key({"id"}));
+                      o.execute("INSERT INTO owners VALUES (1); INSERT INTO items VALUES (1, 1, 5)");
+                  })
+            .step(2, "constraints, not yet valid",
+                  [](Ops& o) {
+                      o.add_foreign_key("items", ForeignKey{.name = "items_owner_fk", .columns = {"owner"},
+                                                            .ref_table = "owners", .ref_columns = {"id"}},
+                                        true);
+                      o.add_check("items", CheckConstraint{.name = "items_qty_ck", .expression = "qty > 0"}, true);
+                  })
+            .step(3, "validate", [](Ops& o) {
+                o.validate_constraint("items", "items_owner_fk");
+                o.validate_constraint("items", "items_qty_ck");
+            });
+    };
+    Upgrader up;
+    declare(up, connect(schema_->url()));
+    const auto& steps = up.steps("app");
+    EXPECT_TRUE(lint_steps(steps, *find_dialect("postgresql"), "app").empty());
+    const auto pg = up.sql("app", 0, 3, *find_dialect("postgresql"));
+    EXPECT_NE(pg.find("FOREIGN KEY (\"owner\") REFERENCES \"owners\" (\"id\") NOT VALID;"), std::string::npos) << pg;
+    EXPECT_NE(pg.find("CHECK (qty > 0) NOT VALID;"), std::string::npos) << pg;
+    EXPECT_NE(pg.find("ALTER TABLE \"items\" VALIDATE CONSTRAINT \"items_owner_fk\";"), std::string::npos) << pg;
+    const auto lite = up.sql("app", 0, 3, *find_dialect("sqlite"));
+    EXPECT_EQ(lite.find("VALID"), std::string::npos) << lite;
+
+    (void)up.run(RunOptions{.target = 2});
+    auto db = connect(schema_->url());
+    auto validated = [&] {
+        return std::get<std::int64_t>(db.session().scalar(
+            "SELECT count(*) FROM pg_constraint WHERE conname IN ('items_owner_fk', 'items_qty_ck') AND convalidated"));
+    };
+    EXPECT_EQ(validated(), 0);
+    // Not valid, but new rows are checked already.
+    EXPECT_THROW(db.session().execute("INSERT INTO items VALUES (2, 9, 1)"), DatabaseError);
+    (void)up.run();
+    EXPECT_EQ(validated(), 2);
+
+    // The same steps on SQLite: plain constraints, enforced from the start.
+    TempDir dir;
+    Upgrader lite_up;
+    declare(lite_up, connect("sqlite:" + (dir.path() / "app.db").string()));
+    (void)lite_up.run();
+    auto file = connect("sqlite:" + (dir.path() / "app.db").string());
+    EXPECT_THROW(file.session().execute("INSERT INTO items VALUES (2, 1, 0)"), DatabaseError);
+}
+
+TEST_F(PostgresqlOnline, ABackfillRendersAsBatchesOfflineAndAsOneUpdateOnSqlite)
+{
+    Upgrader up;
+    up.bind("app", connect(schema_->url()), Schema{})
+        .without_models()
+        .step(1, "t", [](Ops& o) {
+            o.create_table(table("t").column(col::bigint("id")).column(col::integer("n").nullable()).primary_key({"id"}));
+        })
+        .step(2, "fill", [](Ops& o) { o.backfill("t", "id", "n = 0", "n IS NULL", 500, std::chrono::milliseconds(20)); });
+    const auto pg = up.sql("app", 0, 2, *find_dialect("postgresql"));
+    EXPECT_NE(pg.find("UPDATE \"t\" SET n = 0 WHERE \"id\" >= lo AND \"id\" < lo + 500 AND (n IS NULL);\n    COMMIT;"),
+              std::string::npos) << pg;
+    EXPECT_NE(pg.find("PERFORM pg_sleep(0.02"), std::string::npos) << pg;
+    // The offline script runs in psql and fills every row.
+    auto db = connect(schema_->url());
+    std::ofstream(dir_.path() / "offline.sql") << "SET search_path TO " << schema_->name() << ";\n" << pg;
+    const auto psql = run_program(pg_program("psql"), {"-X", "-v", "ON_ERROR_STOP=1", "-q", "-f",
+                                                       (dir_.path() / "offline.sql").string(), server_url_});
+    ASSERT_EQ(psql.exit_code, 0) << psql.err;
+    const auto lite = up.sql("app", 0, 2, *find_dialect("sqlite"));
+    EXPECT_NE(lite.find("BEGIN;\nUPDATE \"t\" SET n = 0 WHERE n IS NULL;\n"), std::string::npos) << lite;
+    // A backfill shares its step with nothing.
+    Upgrader wrong;
+    wrong.bind("app", connect(schema_->url()), Schema{})
+        .without_models()
+        .step(1, "t", [](Ops& o) {
+            o.create_table(table("u").column(col::bigint("id")).column(col::integer("n").nullable()).primary_key({"id"}));
+            o.backfill("u", "id", "n = 0");
+        });
+    EXPECT_THROW(wrong.validate(), ModelError);
 }

@@ -51,6 +51,23 @@ void wait_for_release(int read_end, int write_end, const std::string& ready_file
     close(read_end);
 }
 
+// 1: a table of 1,000 counters at 0; 2: a backfill that adds 1 to each, in
+// batches of 100 (a row counted twice or never shows a batch run twice or
+// lost); 3: an index after it.
+void declare_backfill_chain(strata::Upgrader& up, const std::string& bind, strata::Database db)
+{
+    up.bind(bind, std::move(db), strata::Schema{})
+        .without_models()
+        .step(1, "counters",
+              [](strata::Ops& o) {
+                  o.execute("CREATE TABLE counters (id bigint PRIMARY KEY, hits integer NOT NULL DEFAULT 0)");
+                  o.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+                            "INSERT INTO counters (id) SELECT i FROM n");
+              })
+        .step(2, "count once", [](strata::Ops& o) { o.backfill("counters", "id", "hits = hits + 1", "", 100); })
+        .step(3, "hits index", [](strata::Ops& o) { o.execute("CREATE INDEX counters_hits ON counters (hits)"); });
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -120,6 +137,8 @@ int main(int argc, char** argv)
         strata::Upgrader upgrader;
         if (chain == "crash")
             strata::test::declare_crash_chain(upgrader, bind, strata::connect(url));
+        else if (chain == "backfill")
+            declare_backfill_chain(upgrader, bind, strata::connect(url));
         else
             strata::test::declare_history(upgrader, bind, strata::connect(url), history);
         if (max_page_count > 0)
