@@ -125,7 +125,11 @@ Reversal reverse(const Op& op)
             // Validating again undoes nothing and harms nothing: the way down keeps the constraint.
             [&](const ValidateConstraint& o) { return ok(o); },
             // The rows keep their values; the step that added the column takes it away.
-            [&](const Backfill&) { return ok(ExecuteSql{}); },
+            [&](const Backfill&) {
+                ExecuteSql nothing;
+                nothing.sql.on("", "");
+                return ok(std::move(nothing));
+            },
             [&](const DropCheck& o) {
                 return o.definition ? ok(AddCheck{o.table, *o.definition})
                                     : no("drop_check " + o.name + " does not record the constraint's definition");
@@ -374,12 +378,8 @@ struct Applier {
             misfit("drop_unique: table '" + o.table + "' has no unique constraint '" + o.name + "'", o.table);
     }
     void operator()(const AddCheck& o) { table_of(s, o.table, "add_check").checks.push_back(o.check); }
-    void operator()(const Backfill& o)
-    {
-        const auto& t = table_of(s, o.table, "backfill");
-        if (!t.find_column(o.key))
-            misfit("backfill: table '" + o.table + "' has no key column '" + o.key + "'", o.table, o.key);
-    }
+    // Rows only: the schema stays (its table may come from raw SQL, which the model cannot see).
+    void operator()(const Backfill&) {}
     void operator()(const ValidateConstraint& o)
     {
         const auto& t = table_of(s, o.table, "validate_constraint");

@@ -98,6 +98,64 @@ LintAllowance parse_allowance(const fs::path& file, std::string_view value, std:
     return a;
 }
 
+// "-- strata: backfill key=id batch=1000 pause=5ms" over "UPDATE t SET ... [WHERE ...]":
+// the UPDATE runs in batches of key ranges, each its own transaction (Backfill).
+Backfill backfill_of(const fs::path& file, const std::string& up, const std::string& options, std::size_t line)
+{
+    Backfill b;
+    b.key.clear();
+    for (const auto& word : detail::split(options, ' ')) {
+        if (word.empty())
+            continue;
+        const auto eq = word.find('=');
+        const std::string name = word.substr(0, eq), value = eq == std::string::npos ? "" : word.substr(eq + 1);
+        long long n = 0;
+        const bool number = !value.empty() && std::from_chars(value.data(), value.data() + value.size(), n).ptr ==
+                                                  value.data() + value.size();
+        if (name == "key" && !value.empty())
+            b.key = value;
+        else if (name == "batch" && number && n > 0)
+            b.batch_size = n;
+        else if (name == "pause")
+            b.pause = parse_lock_timeout(file, value, line);
+        else
+            bad_file(file, "'-- strata: backfill' takes key=COLUMN [batch=ROWS] [pause=5ms], not '" + word + "'", line);
+    }
+    if (b.key.empty())
+        bad_file(file, "'-- strata: backfill' needs key=COLUMN: an integer column (the primary key) whose ranges "
+                       "make the batches", line);
+    const auto statements = detail::split_statements(up).statements;
+    const auto tokens = statements.size() == 1 ? detail::tokenize(statements[0].sql) : std::vector<detail::Token>{};
+    std::size_t i = 0;
+    auto word = [&](std::string_view w) { return i < tokens.size() && tokens[i].is_word(w) ? (++i, true) : false; };
+    const std::string& sql = statements.empty() ? up : statements[0].sql;
+    if (!word("update"))
+        bad_file(file, "'-- strata: backfill' needs exactly one statement under '-- up', an UPDATE table SET ... "
+                       "[WHERE ...] (strata adds the key range of each batch)", line);
+    if (i < tokens.size())
+        b.table = tokens[i].is(detail::TokenKind::quoted_identifier) ? detail::unquote_identifier(tokens[i].text)
+                                                                     : detail::lower(tokens[i].text);
+    ++i;
+    if (!word("set"))
+        bad_file(file, "'-- strata: backfill': the UPDATE names one table and then SET (no alias, no schema)", line);
+    const std::size_t set_at = i < tokens.size() ? tokens[i].offset : sql.size();
+    std::size_t where_at = std::string::npos;
+    int depth = 0;
+    for (; i < tokens.size(); ++i) {
+        depth += tokens[i].is_punct('(') ? 1 : tokens[i].is_punct(')') ? -1 : 0;
+        if (depth == 0 && (tokens[i].is_word("from") || tokens[i].is_word("returning")))
+            bad_file(file, "'-- strata: backfill': an UPDATE with FROM or RETURNING cannot run in batches", line);
+        if (depth == 0 && tokens[i].is_word("where")) {
+            where_at = tokens[i].offset;
+            break;
+        }
+    }
+    b.set = std::string(detail::trim(sql.substr(set_at, where_at == std::string::npos ? std::string::npos : where_at - set_at)));
+    if (where_at != std::string::npos)
+        b.where = std::string(detail::trim(sql.substr(where_at + 5)));
+    return b;
+}
+
 void check_statements(const fs::path& file, const std::string& whole, std::size_t section_offset, const std::string& sql)
 {
     auto split = detail::split_statements(sql);
@@ -120,6 +178,8 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
     bool no_transaction = false;
     std::optional<std::chrono::milliseconds> lock_timeout;
     std::vector<LintAllowance> allowed;
+    std::optional<std::string> backfill;
+    std::size_t backfill_line = 0;
     std::size_t up_line = 0;
     std::size_t pos = 0, line_number = 0;
     while (pos <= text.size()) {
@@ -144,6 +204,9 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
             no_transaction = true;
         } else if (auto value = directive(line, "-- strata: lock-timeout")) {
             lock_timeout = parse_lock_timeout(file, *value, line_number);
+        } else if (auto value = directive(line, "-- strata: backfill")) {
+            backfill = std::string(*value);
+            backfill_line = line_number;
         } else if (auto value = directive(line, "-- strata: allow")) {
             allowed.push_back(parse_allowance(file, *value, line_number));
         } else if (up_begin == std::string::npos) {
@@ -177,7 +240,13 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
     // A down section of comments alone ("no way down: ...") is no way down.
     if (!detail::split_statements(down).statements.empty())
         sql.down.on("", down);
-    step.ops.push_back(std::move(sql));
+    if (backfill) {
+        step.ops.push_back(backfill_of(file, up, *backfill, backfill_line));
+        if (!sql.down.empty())
+            step.down = std::vector<Op>{ExecuteSql{sql.down, {}}};
+    } else {
+        step.ops.push_back(std::move(sql));
+    }
     step.no_transaction = no_transaction;
     step.lock_timeout = lock_timeout;
     step.lint_allowed = std::move(allowed);

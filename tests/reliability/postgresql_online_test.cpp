@@ -347,3 +347,39 @@ TEST_F(PostgresqlOnline, ABackfillRendersAsBatchesOfflineAndAsOneUpdateOnSqlite)
         });
     EXPECT_THROW(wrong.validate(), ModelError);
 }
+
+// A SQL file's UPDATE marked `-- strata: backfill`: batches through the real
+// binary, their progress on a terminal, the plain UPDATE on SQLite.
+TEST_F(PostgresqlOnline, ASqlFileBackfillRunsInBatchesWithProgressOnATerminal)
+{
+    write("0001_items.sql", "-- up\nCREATE TABLE items (id integer PRIMARY KEY, name text, score integer);\n"
+                            "INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 20000) g;\n");
+    write("0002_score.sql", "-- strata: backfill key=id batch=500 pause=20ms\n-- up\n"
+                            "UPDATE items SET score = length(name) WHERE score IS NULL;\n");
+    const auto offline = run_cli({"--dir", dir_.path().string(), "sql", "--from", "1", "--to", "2", "--dialect", "postgresql"});
+    EXPECT_NE(offline.out.find("UPDATE \"items\" SET score = length(name) WHERE \"id\" >= lo AND \"id\" < lo + 500 AND "
+                               "(score IS NULL);\n    COMMIT;"),
+              std::string::npos)
+        << offline.out << offline.err;
+    const auto lite = run_cli({"--dir", dir_.path().string(), "sql", "--from", "1", "--to", "2", "--dialect", "sqlite"});
+    EXPECT_NE(lite.out.find("UPDATE \"items\" SET score = length(name) WHERE score IS NULL;"), std::string::npos) << lite.out;
+    ASSERT_EQ(run_cli(strata({"upgrade", "--to", "1"})).exit_code, 0);
+
+    std::string command = std::string(STRATA_CLI_PATH);
+    for (const auto& word : strata({"upgrade"}))
+        command += " '" + word + "'";
+    auto r = run_program("/usr/bin/script", {"-qfec", command, "/dev/null"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("\x1b[2K"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("app: backfill of items: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" keys"), std::string::npos) << r.out;
+    EXPECT_EQ(version(), 2);
+    auto db = connect(schema_->url());
+    EXPECT_EQ(std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM items WHERE score = length(name)")), 20000);
+
+    write("0003_bad.sql", "-- strata: backfill key=id\n-- up\nDELETE FROM items WHERE id < 0;\n");
+    auto bad = run_cli(strata({"status"}));
+    EXPECT_EQ(bad.exit_code, 2) << bad.err;
+    EXPECT_NE(bad.err.find("0003_bad.sql"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("an UPDATE table SET"), std::string::npos) << bad.err;
+}
