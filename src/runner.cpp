@@ -478,7 +478,6 @@ void Runner::retrying_lock_waits(const Step& step, const std::function<void()>& 
 {
     const auto timeout = lock_timeout_of(step, o_);
     const bool bounded = timeout.count() > 0 && !d_.lock_wait_bound(timeout, true).empty();
-    const auto tracked = state_;
     for (int tried = 0;; ++tried) {
         try {
             attempt();
@@ -510,7 +509,9 @@ void Runner::retrying_lock_waits(const Step& step, const std::function<void()>& 
                                   "{} ms (retry {} of {}); held by: {}",
                                   b_.name, step.version, timeout.count(), e.context().sqlstate, pause.count(),
                                   tried + 1, o_.lock_retries, holders);
-            state_ = tracked;
+            // The attempt advanced the tracked schema past what the rollback left: read it again (rare).
+            state_.schema = d_.inspect(s_);
+            state_.exact = true;
             std::this_thread::sleep_for(pause);
         }
     }
