@@ -542,8 +542,10 @@ std::string cpp_op(const Op& op)
             },
             [&](const AddUnique& o) {
                 return "o.add_unique(" + cpp_string(o.table) + ", strata::UniqueConstraint{" + cpp_string(o.unique.name) +
-                       ", " + cpp_strings(o.unique.columns) + "});";
+                       ", " + cpp_strings(o.unique.columns) + "}" +
+                       (o.using_index.empty() ? "" : ", " + cpp_string(o.using_index)) + ");";
             },
+            [&](const NextPhase&) { return std::string("o.next_phase();"); },
             [&](const DropUnique& o) {
                 return "o.drop_unique(" + cpp_string(o.table) + ", " + cpp_string(o.name) +
                        (o.definition ? ", strata::UniqueConstraint{" + cpp_string(o.definition->name) + ", " +

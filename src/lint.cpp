@@ -3,6 +3,7 @@
 // step creates is empty, so nothing about it can hurt).
 #include "strata/lint.hpp"
 
+#include "plan.hpp"
 #include "sql_tokenizer.hpp"
 #include "strata/dialect.hpp"
 #include "strata/errors.hpp"
@@ -177,7 +178,7 @@ public:
     Linter(const Dialect& dialect, std::string bind, const LintOptions& options)
         : bind_(std::move(bind)), options_(options),
           // An engine where writers do not queue behind locks has none of the lock rules' harm.
-          lock_queue_(!dialect.lock_wait_bound(std::chrono::milliseconds(1), true).empty()), dialect_(dialect)
+          lock_queue_(dialect.capabilities().lock_queue), dialect_(dialect)
     {
     }
 
@@ -190,10 +191,17 @@ public:
         step_ = &step;
         created_tables_.clear();
         created_indexes_.clear();
+        not_valid_in_phase_.clear();
         bool ddl = false;
-        for (const auto& op : step.ops) {
-            std::visit([&](const auto& o) { on(o); }, op);
-            ddl = ddl || !std::holds_alternative<DataCode>(op);
+        const auto phases = detail::phases(step.ops);
+        for (const auto& phase : phases) {
+            // A phase of one statement runs outside a transaction when it must (CONCURRENTLY).
+            alone_ = step.no_transaction || (phases.size() > 1 && phase.size() == 1 && one_statement(phase.front()));
+            not_valid_in_phase_.clear();
+            for (const auto& op : phase) {
+                std::visit([&](const auto& o) { on(o); }, op);
+                ddl = ddl || !std::holds_alternative<DataCode>(op);
+            }
         }
         const auto timeout = step.lock_timeout.value_or(options_.step_lock_timeout);
         if (ddl && timeout.count() == 0)
@@ -204,6 +212,20 @@ public:
 
 private:
     [[nodiscard]] bool existing(const std::string& table) const { return !created_tables_.count(table); }
+
+    [[nodiscard]] bool one_statement(const Op& op) const
+    {
+        const auto* raw = std::get_if<ExecuteSql>(&op);
+        const std::string* text = raw ? raw->sql_for(dialect_.name()) : nullptr;
+        return !raw || (text && detail::split_statements(*text).statements.size() == 1);
+    }
+
+    // A NOT VALID constraint validated in the transaction that added it keeps the add's lock through the scan.
+    void validating(const std::string& name, std::string statement, std::size_t line, const std::string& table)
+    {
+        if (not_valid_in_phase_.count(name))
+            add("constraint-not-valid", std::move(statement), line, table, "constraint " + name, "same transaction");
+    }
 
     void add(std::string_view rule, std::string statement, std::size_t line, const std::string& table,
              const std::string& object, const std::string& detail = {})
@@ -236,13 +258,20 @@ private:
         if (f.rule == "index-not-concurrent") {
             f.why = "CREATE INDEX holds a SHARE lock on " + t + " for the whole build: every INSERT, UPDATE and "
                     "DELETE on it waits until the index is built";
-            f.fix = "build it CONCURRENTLY in a step of its own without a transaction (C++: create_index(table, "
-                    "index, true) in a step marked no_transaction(); SQL file: '-- strata: no-transaction'); an "
-                    "interrupted build is dropped and built again on the next run";
+            f.fix = "build it CONCURRENTLY outside a transaction: alone in a step marked no_transaction() or "
+                    "alone in a phase of a step (C++: create_index(table, index, true); SQL file: "
+                    "'-- strata: no-transaction', or '-- strata: phase' around it); an interrupted build is "
+                    "dropped and built again on the next run";
         } else if (f.rule == "drop-index-not-concurrent") {
             f.why = "DROP INDEX takes ACCESS EXCLUSIVE on the index's table: its reads and writes wait, and queue "
                     "behind the DROP while it waits";
-            f.fix = "DROP INDEX CONCURRENTLY in a step of its own without a transaction";
+            f.fix = "DROP INDEX CONCURRENTLY alone in a step without a transaction or alone in a phase of a step";
+        } else if (f.rule == "constraint-not-valid" && !detail.empty()) {
+            f.why = c + " is validated in the transaction that added it NOT VALID: the lock the add took (ACCESS "
+                    "EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE on both tables for a foreign key) is held through "
+                    "the whole scan";
+            f.fix = "end the phase between them (C++: next_phase(); SQL file: a '-- strata: phase' line), or "
+                    "validate in a later step";
         } else if (f.rule == "constraint-not-valid") {
             f.why = "adding " + c + " checks every row of " + t + " while writes to it wait (a foreign key also "
                     "locks the table it references)";
@@ -251,8 +280,9 @@ private:
         } else if (f.rule == "set-not-null") {
             f.why = "SET NOT NULL on " + t + "." + c + " scans the whole table under ACCESS EXCLUSIVE: its reads and "
                     "writes wait for the scan";
-            f.fix = "add CHECK (" + c + " IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it" + later + ", then SET NOT "
-                    "NULL (PostgreSQL 12+ uses the validated check instead of scanning) and drop the check";
+            f.fix = "add CHECK (" + c + " IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it" + later + " or phase, "
+                    "then SET NOT NULL (PostgreSQL 12+ uses the validated check instead of scanning) and drop the "
+                    "check: C++ set_not_null(table, column) does all of it in three phases";
         } else if (f.rule == "volatile-default") {
             f.why = "every existing row of " + t + " gets its own value of " + c + " (" + detail + "), so PostgreSQL "
                     "rewrites the table and its indexes under ACCESS EXCLUSIVE";
@@ -268,8 +298,9 @@ private:
         } else if (f.rule == "unique-constraint") {
             f.why = "adding " + c + " to " + t + " builds its unique index under ACCESS EXCLUSIVE: reads and writes "
                     "wait for the whole build";
-            f.fix = "CREATE UNIQUE INDEX CONCURRENTLY in a step without a transaction, then ALTER TABLE " + t +
-                    " ADD CONSTRAINT name UNIQUE USING INDEX index_name (or PRIMARY KEY USING INDEX): a brief lock";
+            f.fix = "CREATE UNIQUE INDEX CONCURRENTLY alone in a phase (or a step without a transaction), then "
+                    "ALTER TABLE " + t + " ADD CONSTRAINT name UNIQUE USING INDEX index_name (or PRIMARY KEY USING "
+                    "INDEX) in the next: a brief lock; C++ add_unique_concurrently(table, unique) does both";
         } else if (f.rule == "rename-column") {
             f.why = "the release still running reads and writes " + t + "." + c + " by its old name: its queries "
                     "fail from the moment the step commits until the new release runs everywhere";
@@ -290,7 +321,8 @@ private:
         } else if (f.rule == "concurrently-in-transaction") {
             f.why = c + " cannot run inside a transaction block: the step fails when it gets there";
             f.fix = "put the statement alone in a step without a transaction (SQL file: '-- strata: "
-                    "no-transaction'; C++: no_transaction())";
+                    "no-transaction'; C++: no_transaction()) or alone in a phase of its step (SQL file: "
+                    "'-- strata: phase' lines around it; C++: next_phase())";
         } else if (f.rule == "no-lock-timeout") {
             f.why = "a DDL statement that waits for a lock without a bound keeps every later query on the table "
                     "queued behind it for as long as the transaction before it runs";
@@ -309,7 +341,7 @@ private:
     {
         created_indexes_.insert(o.index.name);
         const auto what = "create_index " + o.table + "." + o.index.name;
-        if (o.concurrently && !step_->no_transaction)
+        if (o.concurrently && !alone_)
             add("concurrently-in-transaction", what, 0, o.table, "CREATE INDEX CONCURRENTLY");
         else if (!o.concurrently && existing(o.table))
             add("index-not-concurrent", what, 0, o.table, o.index.name);
@@ -321,18 +353,22 @@ private:
     }
     void on(const AddForeignKey& o)
     {
+        if (o.not_valid)
+            not_valid_in_phase_.insert(o.foreign_key.name);
         if (existing(o.table) && !o.not_valid)
             add("constraint-not-valid", "add_foreign_key " + o.table + "." + o.foreign_key.name, 0, o.table,
                 "foreign key " + o.foreign_key.name);
     }
     void on(const AddCheck& o)
     {
+        if (o.not_valid)
+            not_valid_in_phase_.insert(o.check.name);
         if (existing(o.table) && !o.not_valid)
             add("constraint-not-valid", "add_check " + o.table + "." + o.check.name, 0, o.table, "check " + o.check.name);
     }
     void on(const AddUnique& o)
     {
-        if (existing(o.table))
+        if (existing(o.table) && o.using_index.empty())
             add("unique-constraint", "add_unique " + o.table + "." + o.unique.name, 0, o.table, "unique " + o.unique.name);
     }
     void on(const AddColumn& o)
@@ -362,7 +398,11 @@ private:
         if (!(o.from.type == o.to.type) && !is_binary_coercible(o.from.type, o.to.type))
             add("type-change", what, 0, o.table, o.to.name);
     }
-    void on(const ValidateConstraint& o) { validated_.insert(o.table); }
+    void on(const ValidateConstraint& o)
+    {
+        validated_.insert(o.table);
+        validating(o.name, "validate_constraint " + o.table + "." + o.name, 0, o.table);
+    }
     void on(const RenameColumn& o)
     {
         if (existing(o.table))
@@ -415,7 +455,7 @@ private:
         } else if (w.word("cluster")) {
             add("table-rewrite-command", shown, line, {}, "CLUSTER");
         } else if (w.word("reindex")) {
-            if (w.holds({"concurrently"}) && !step_->no_transaction)
+            if (w.holds({"concurrently"}) && !alone_)
                 add("concurrently-in-transaction", shown, line, {}, "REINDEX CONCURRENTLY");
         } else if (w.word("set")) {
             (void)(w.word("local") || w.word("session"));
@@ -460,7 +500,7 @@ private:
         (void)w.word("only");
         const auto table = w.name();
         created_indexes_.insert(index);
-        if (concurrently && !step_->no_transaction)
+        if (concurrently && !alone_)
             add("concurrently-in-transaction", shown, line, table, "CREATE INDEX CONCURRENTLY");
         else if (!concurrently && existing(table))
             add("index-not-concurrent", shown, line, table, index);
@@ -484,7 +524,7 @@ private:
         if (w.word("if"))
             (void)w.word("exists");
         const auto index = w.name();
-        if (concurrently && !step_->no_transaction)
+        if (concurrently && !alone_)
             add("concurrently-in-transaction", shown, line, {}, "DROP INDEX CONCURRENTLY");
         else if (!concurrently && !created_indexes_.count(index))
             add("drop-index-not-concurrent", shown, line, {}, index);
@@ -514,10 +554,13 @@ private:
     void alter_action(Words& a, const std::string& table, const std::string& shown, std::size_t line)
     {
         if (a.word("add")) {
+            std::string name;
             if (a.word("constraint"))
-                (void)a.name();
+                name = a.name();
             if (a.peek("foreign") || a.peek("check")) {
-                if (!a.holds({"not", "valid"}))
+                if (a.holds({"not", "valid"}))
+                    not_valid_in_phase_.insert(name);
+                else
                     add("constraint-not-valid", shown, line, table, a.peek("check") ? "a CHECK" : "a FOREIGN KEY");
                 return;
             }
@@ -552,6 +595,8 @@ private:
             add("drop-column", shown, line, table, a.name());
         } else if (a.word("validate")) {
             validated_.insert(table);
+            (void)a.word("constraint");
+            validating(a.name(), shown, line, table);
         }
     }
 
@@ -583,6 +628,8 @@ private:
     std::set<std::string> created_tables_;   // by the step being linted
     std::set<std::string> created_indexes_;
     std::set<std::string> validated_;        // tables with a constraint validated by an earlier statement or step
+    std::set<std::string> not_valid_in_phase_;  // constraints added NOT VALID in the phase being linted
+    bool alone_ = false;                        // the op runs outside a transaction
     std::vector<LintFinding> out_;
 };
 

@@ -52,7 +52,10 @@ std::string describe(const Op& op)
                 return "add_foreign_key " + o.foreign_key.name + " on " + o.table + (o.not_valid ? " (not valid)" : "");
             },
             [](const DropForeignKey& o) { return "drop_foreign_key " + o.name + " on " + o.table; },
-            [](const AddUnique& o) { return "add_unique " + o.unique.name + " on " + o.table; },
+            [](const AddUnique& o) {
+                return "add_unique " + o.unique.name + " on " + o.table +
+                       (o.using_index.empty() ? "" : " (using index " + o.using_index + ")");
+            },
             [](const DropUnique& o) { return "drop_unique " + o.name + " on " + o.table; },
             [](const AddCheck& o) {
                 return "add_check " + o.check.name + " on " + o.table + (o.not_valid ? " (not valid)" : "");
@@ -68,21 +71,55 @@ std::string describe(const Op& op)
             [](const DropObject& o) { return std::string("drop_") + to_string(o.kind) + " " + o.name; },
             [](const ExecuteSql&) { return std::string("execute_sql"); },
             [](const Backfill& o) { return "backfill " + o.table + " set " + o.set; },
+            [](const NextPhase&) { return std::string("next_phase"); },
             [](const DataCode& o) { return "run_code " + o.revision; },
         },
         op);
 }
 
+namespace {
+
+// A unique constraint that took over an index: dropping the constraint drops
+// the index too, so the index's own reverse has nothing left to drop.
+bool taken_over(const Op& op, const std::vector<std::string>& taken)
+{
+    const auto* create = std::get_if<CreateIndex>(&op);
+    return create && std::find(taken.begin(), taken.end(), create->index.name) != taken.end();
+}
+
+// No empty phase on the way down: a phase boundary at either end or twice in a row goes.
+void drop_empty_phases(std::vector<Op>& ops)
+{
+    std::vector<Op> out;
+    for (auto& op : ops) {
+        const bool boundary = std::holds_alternative<NextPhase>(op);
+        if (boundary && (out.empty() || std::holds_alternative<NextPhase>(out.back())))
+            continue;
+        out.push_back(std::move(op));
+    }
+    if (!out.empty() && std::holds_alternative<NextPhase>(out.back()))
+        out.pop_back();
+    ops = std::move(out);
+}
+
+}  // namespace
+
 Reversals reverse_all(const std::vector<Op>& ops)
 {
     Reversals out;
+    std::vector<std::string> taken;
     for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
+        if (const auto* unique = std::get_if<AddUnique>(&*it); unique && !unique->using_index.empty())
+            taken.push_back(unique->using_index);
+        if (taken_over(*it, taken))
+            continue;
         auto r = reverse(*it);
         if (r.op)
             out.ops.push_back(std::move(*r.op));
         else
             out.irreversible.push_back(std::move(r.why_not));
     }
+    drop_empty_phases(out.ops);
     return out;
 }
 
@@ -116,6 +153,7 @@ Reversal reverse(const Op& op)
                 return o.definition ? ok(AddForeignKey{o.table, *o.definition})
                                     : no("drop_foreign_key " + o.name + " does not record the key's definition");
             },
+            // Taking over an index (using_index) is undone whole: the constraint goes with its index.
             [&](const AddUnique& o) { return ok(DropUnique{o.table, o.unique.name, o.unique}); },
             [&](const DropUnique& o) {
                 return o.definition ? ok(AddUnique{o.table, *o.definition})
@@ -154,6 +192,7 @@ Reversal reverse(const Op& op)
                                     : no(std::string("drop_") + to_string(o.kind) + " " + o.name +
                                          " does not record the object's definition");
             },
+            [&](const NextPhase& o) { return ok(o); },
             [&](const ExecuteSql& o) {
                 return o.down.empty() ? no("raw SQL has no down SQL") : ok(ExecuteSql{o.down, o.sql});
             },
@@ -220,13 +259,7 @@ std::string rename_in_expression(const std::string& expression, const std::strin
         if (!hit)
             continue;
         out.append(expression, last, t.offset - last);
-        out += '"';
-        for (char c : to) {
-            if (c == '"')
-                out += '"';
-            out += c;
-        }
-        out += '"';
+        out += detail::double_quoted(to);
         last = t.offset + t.text.size();
     }
     out.append(expression, last);
@@ -370,7 +403,14 @@ struct Applier {
         if (!erase_where(t.foreign_keys, [&](const ForeignKey& fk) { return fk.name == o.name; }))
             misfit("drop_foreign_key: table '" + o.table + "' has no foreign key '" + o.name + "'", o.table);
     }
-    void operator()(const AddUnique& o) { table_of(s, o.table, "add_unique").uniques.push_back(o.unique); }
+    void operator()(const AddUnique& o)
+    {
+        auto& t = table_of(s, o.table, "add_unique");
+        if (!o.using_index.empty() && !erase_where(t.indexes, [&](const Index& ix) { return ix.name == o.using_index; }))
+            misfit("add_unique: table '" + o.table + "' has no index '" + o.using_index + "' to build the constraint from",
+                   o.table);
+        t.uniques.push_back(o.unique);
+    }
     void operator()(const DropUnique& o)
     {
         auto& t = table_of(s, o.table, "drop_unique");
@@ -446,6 +486,7 @@ struct Applier {
     // Raw SQL and data code are opaque to the model.
     void operator()(const ExecuteSql&) {}
     void operator()(const DataCode&) {}
+    void operator()(const NextPhase&) {}
 };
 
 }  // namespace

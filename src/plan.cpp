@@ -1,7 +1,9 @@
 // The planner: one path from ops to statements for running, printing and checking.
 #include "plan.hpp"
 
+#include "sql_tokenizer.hpp"
 #include "strata/errors.hpp"
+#include "text.hpp"
 
 namespace strata::detail {
 
@@ -23,6 +25,75 @@ std::vector<Op> step_ops(const Step& step, bool down, const std::string& bind)
                     std::move(c));
     }
     return std::move(reversed.ops);
+}
+
+std::optional<RawConcurrentIndex> raw_concurrent_index(const Op& op, const Dialect& dialect)
+{
+    const auto* raw = std::get_if<ExecuteSql>(&op);
+    const std::string* text = raw ? raw->sql.for_dialect(dialect.name()) : nullptr;
+    if (!text)
+        return std::nullopt;
+    const auto tokens = tokenize(*text, {.dollar_quotes = true, .brackets = false, .backticks = false});
+    std::size_t i = 0;
+    auto word = [&](std::string_view w) {
+        if (i < tokens.size() && tokens[i].is_word(w)) {
+            ++i;
+            return true;
+        }
+        return false;
+    };
+    RawConcurrentIndex out;
+    if (word("create")) {
+        out.create = true;
+        (void)word("unique");
+    } else if (!word("drop")) {
+        return std::nullopt;
+    }
+    if (!word("index") || !word("concurrently"))
+        return std::nullopt;
+    if (word("if")) {
+        if ((out.create && !word("not")) || !word("exists"))
+            return std::nullopt;
+    }
+    // schema.name: the index is found by its own name in the bind's schema.
+    while (i < tokens.size() && (tokens[i].is(TokenKind::word) || tokens[i].is(TokenKind::quoted_identifier)) &&
+           !tokens[i].is_word("on")) {
+        out.name = tokens[i].is(TokenKind::word) ? lower(std::string(tokens[i].text))
+                                                         : unquote_identifier(tokens[i].text);
+        ++i;
+        if (!(i < tokens.size() && tokens[i].is_punct('.')))
+            break;
+        ++i;
+    }
+    if (out.name.empty() || (out.create && !word("on")))
+        return std::nullopt;
+    return out;
+}
+
+
+bool phase_outside_transaction(std::span<const Op> phase, const Dialect& dialect)
+{
+    if (phase.size() != 1 || !dialect.capabilities().concurrent_indexes)
+        return false;
+    const Op& op = phase.front();
+    if (const auto* create = std::get_if<CreateIndex>(&op))
+        return create->concurrently;
+    if (const auto* drop = std::get_if<DropIndex>(&op))
+        return drop->concurrently;
+    return raw_concurrent_index(op, dialect).has_value();
+}
+
+std::vector<std::span<const Op>> phases(std::span<const Op> ops)
+{
+    std::vector<std::span<const Op>> out;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= ops.size(); ++i) {
+        if (i == ops.size() || std::holds_alternative<NextPhase>(ops[i])) {
+            out.push_back(ops.subspan(start, i - start));
+            start = i + 1;
+        }
+    }
+    return out;
 }
 
 std::vector<Segment> segments(std::span<const Op> ops)
@@ -68,14 +139,19 @@ StepPlan plan_step(const Step& step, bool down, const Dialect& dialect, Schema& 
     plan.down = down;
     const auto ops = step_ops(step, down, bind);
     plan.frame = dialect.frame(ops);
-    for (const auto& segment : segments(ops)) {
-        if (segment.code) {
-            plan.items.push_back(PlanItem{Statement::plain("-- data code: " + segment.code->revision),
-                                          code_to_run(*segment.code, step, bind), segment.code->revision});
-            continue;
+    // Where writers do not queue, a step is one transaction whatever its phases (and a SQLite rebuild spans them).
+    const auto parts = dialect.capabilities().lock_queue ? phases(ops) : std::vector<std::span<const Op>>{ops};
+    for (const auto& phase : parts) {
+        plan.phases.push_back(PlanPhase{plan.items.size(), parts.size() > 1 && phase_outside_transaction(phase, dialect)});
+        for (const auto& segment : segments(phase)) {
+            if (segment.code) {
+                plan.items.push_back(PlanItem{Statement::plain("-- data code: " + segment.code->revision),
+                                              code_to_run(*segment.code, step, bind), segment.code->revision});
+                continue;
+            }
+            for (auto& s : dialect.render_step(segment.ops, state))
+                plan.items.push_back(PlanItem{std::move(s), {}, {}});
         }
-        for (auto& s : dialect.render_step(segment.ops, state))
-            plan.items.push_back(PlanItem{std::move(s), {}, {}});
     }
     return plan;
 }

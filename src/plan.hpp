@@ -6,6 +6,8 @@
 #include "strata/upgrader.hpp"
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -17,11 +19,18 @@ struct PlanItem {
     std::string code_revision;
 };
 
+// Where a phase of the step starts among the plan's items.
+struct PlanPhase {
+    std::size_t first = 0;
+    bool outside_transaction = false;
+};
+
 struct StepPlan {
     const Step* step = nullptr;
     bool down = false;
     TransactionFrame frame;  // around the step's transaction
     std::vector<PlanItem> items;
+    std::vector<PlanPhase> phases;  // one, unless the step has NextPhase ops
 };
 
 // The ops a step runs: its own, or on the way down its explicit down ops or the
@@ -37,6 +46,22 @@ struct Segment {
     const DataCode* code = nullptr;  // data code
 };
 [[nodiscard]] std::vector<Segment> segments(std::span<const Op> ops);
+
+// A step's ops split at each NextPhase (which no phase holds); one phase when there is none.
+[[nodiscard]] std::vector<std::span<const Op>> phases(std::span<const Op> ops);
+
+// A SQL-file step's raw `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name
+// ON ...` or `DROP INDEX CONCURRENTLY [IF EXISTS] name`: the index it names, so
+// an interrupted run resumes as it does for the ops.
+struct RawConcurrentIndex {
+    bool create = false;
+    std::string name;
+};
+[[nodiscard]] std::optional<RawConcurrentIndex> raw_concurrent_index(const Op& op, const Dialect& dialect);
+
+// A phase (of a step with several) that runs outside a transaction on this
+// engine: one CONCURRENTLY index, as an op or a statement.
+[[nodiscard]] bool phase_outside_transaction(std::span<const Op> phase, const Dialect& dialect);
 
 // The data code's function for the direction; throws Error(irreversible) naming the step when there is none.
 [[nodiscard]] const std::function<void(Session&)>& code_to_run(const DataCode& code, const Step& step,

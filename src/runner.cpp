@@ -88,7 +88,7 @@ private:
 
 bool Runner::commit(const Unit& unit, BindReport& report)
 {
-    if (unit.step && o_.on_step)
+    if (unit.step && unit.announces && o_.on_step)
         o_.on_step(StepEvent{b_.name, unit.step->version, unit.step->description, false, unit.down, 0, steps_done_ + 1,
                              steps_to_do_});
     AfterPhase after(s_, unit.frame.after);
@@ -477,7 +477,7 @@ void Runner::bound_lock_waits(const Step& step, bool local)
 void Runner::retrying_lock_waits(const Step& step, const std::function<void()>& attempt)
 {
     const auto timeout = lock_timeout_of(step, o_);
-    const bool bounded = timeout.count() > 0 && !d_.lock_wait_bound(timeout, true).empty();
+    const bool bounded = timeout.count() > 0 && d_.capabilities().lock_queue;
     for (int tried = 0;; ++tried) {
         try {
             attempt();
@@ -527,60 +527,6 @@ bool Runner::outside_transaction(const Step& step) const
     return !std::holds_alternative<CreateIndex>(op) && !std::holds_alternative<DropIndex>(op);
 }
 
-namespace {
-
-// A SQL-file step's raw `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name
-// ON ...` or `DROP INDEX CONCURRENTLY [IF EXISTS] name`: the index it names, so
-// an interrupted run resumes as it does for the ops.
-struct RawConcurrentIndex {
-    bool create = false;
-    std::string name;
-};
-
-std::optional<RawConcurrentIndex> raw_concurrent_index(const Op& op, const Dialect& dialect)
-{
-    const auto* raw = std::get_if<ExecuteSql>(&op);
-    const std::string* text = raw ? raw->sql.for_dialect(dialect.name()) : nullptr;
-    if (!text)
-        return std::nullopt;
-    const auto tokens = detail::tokenize(*text, {.dollar_quotes = true, .brackets = false, .backticks = false});
-    std::size_t i = 0;
-    auto word = [&](std::string_view w) {
-        if (i < tokens.size() && tokens[i].is_word(w)) {
-            ++i;
-            return true;
-        }
-        return false;
-    };
-    RawConcurrentIndex out;
-    if (word("create")) {
-        out.create = true;
-        (void)word("unique");
-    } else if (!word("drop")) {
-        return std::nullopt;
-    }
-    if (!word("index") || !word("concurrently"))
-        return std::nullopt;
-    if (word("if")) {
-        if ((out.create && !word("not")) || !word("exists"))
-            return std::nullopt;
-    }
-    // schema.name: the index is found by its own name in the bind's schema.
-    while (i < tokens.size() && (tokens[i].is(detail::TokenKind::word) || tokens[i].is(detail::TokenKind::quoted_identifier)) &&
-           !tokens[i].is_word("on")) {
-        out.name = tokens[i].is(detail::TokenKind::word) ? detail::lower(std::string(tokens[i].text))
-                                                         : detail::unquote_identifier(tokens[i].text);
-        ++i;
-        if (!(i < tokens.size() && tokens[i].is_punct('.')))
-            break;
-        ++i;
-    }
-    if (out.name.empty() || (out.create && !word("on")))
-        return std::nullopt;
-    return out;
-}
-
-}  // namespace
 
 void Runner::apply_no_transaction_step(const Step& step, BindReport& report)
 {
@@ -594,9 +540,24 @@ void Runner::try_no_transaction_step(const Step& step, BindReport& report)
     auto outside = lock_ ? nullptr : d_.outside_transaction_lock(s_, o_.lock_timeout);
     if (!moves(step.version - 1, step.version, &step)())
         return;
+    const auto start = Clock::now();
+    bool ran = false;
+    {
+        // The statement's lock waits are bounded like a step's; the session's own bound comes back after.
+        AfterPhase restore(s_, session_lock_bound());
+        ran = run_outside_transaction(step, step.ops.front(), false);
+    }
+    // The statement is done; its record is a transaction of its own.
+    Unit unit;
+    unit.logged_as = ran ? "applied (no transaction)" : "recorded (already built)";
+    unit.work = [&] { return std::vector{row_of(step, StepKind::applied, start)}; };
+    commit(unit, report);
+}
+
+bool Runner::run_outside_transaction(const Step& step, const Op& op, bool down)
+{
     // A run interrupted after the statement (or in the middle of CREATE INDEX
     // CONCURRENTLY, which leaves an INVALID index) is resumed, not failed.
-    const Op& op = step.ops.front();
     bool run_statement = true;
     std::vector<Statement> cleanup;
     if (const auto* create = std::get_if<CreateIndex>(&op)) {
@@ -614,7 +575,7 @@ void Runner::try_no_transaction_step(const Step& step, BindReport& report)
         }
     } else if (const auto* drop = std::get_if<DropIndex>(&op)) {
         run_statement = d_.index_state(s_, drop->name) != IndexState::absent;
-    } else if (auto raw = raw_concurrent_index(op, d_)) {
+    } else if (auto raw = detail::raw_concurrent_index(op, d_)) {
         const auto existing = d_.index_state(s_, raw->name);
         if (!raw->create) {
             run_statement = existing != IndexState::absent;
@@ -626,16 +587,11 @@ void Runner::try_no_transaction_step(const Step& step, BindReport& report)
             cleanup = d_.render(DropIndex{"", raw->name, std::nullopt, true}, state_.schema);
         }
     }
-    const auto start = Clock::now();
-    {
-        // The statement's lock waits are bounded like a step's; the session's own bound comes back after.
-        AfterPhase restore(s_, session_lock_bound());
-        bound_lock_waits(step, false);
-        for (const auto& st : cleanup)
-            executor_.execute(step, st, false);
-        if (run_statement)
-            executor_.run(step, false);
-    }
+    bound_lock_waits(step, false);
+    for (const auto& st : cleanup)
+        executor_.execute(step, st, down);
+    if (run_statement)
+        executor_.run_ops(step, std::span<const Op>(&op, 1), down);
     if (!run_statement) {
         try {
             apply(state_.schema, op);
@@ -645,27 +601,26 @@ void Runner::try_no_transaction_step(const Step& step, BindReport& report)
         if (std::holds_alternative<ExecuteSql>(op))
             state_.exact = false;  // raw SQL: strata cannot see into it
     }
-    // The statement is done; its record is a transaction of its own.
-    Unit unit;
-    unit.logged_as = run_statement ? "applied (no transaction)" : "recorded (already built)";
-    unit.work = [&] { return std::vector{row_of(step, StepKind::applied, start)}; };
-    commit(unit, report);
+    return run_statement;
 }
 
 bool Runner::in_batches(const Step& step) const
 {
     return step.ops.size() == 1 && std::holds_alternative<Backfill>(step.ops.front()) && lock_ &&
-           !d_.lock_wait_bound(std::chrono::milliseconds(1), true).empty();
+           d_.capabilities().lock_queue;
+}
+
+void Runner::create_progress_table()
+{
+    if (!d_.table_exists(s_, "strata_progress"))
+        s_.execute("CREATE TABLE " + d_.quote("strata_progress") + " (" + d_.quote("version") + " " +
+                   d_.render_type(Type::bigint()) + " PRIMARY KEY, " + d_.quote("position") + " " +
+                   d_.render_type(Type::bigint()) + " NOT NULL)");
 }
 
 std::optional<long long> Runner::recorded_progress(long long version)
 {
-    if (!d_.table_exists(s_, "strata_progress")) {
-        s_.execute("CREATE TABLE " + d_.quote("strata_progress") + " (" + d_.quote("version") + " " +
-                   d_.render_type(Type::bigint()) + " PRIMARY KEY, " + d_.quote("position") + " " +
-                   d_.render_type(Type::bigint()) + " NOT NULL)");
-        return std::nullopt;
-    }
+    create_progress_table();
     auto rows = s_.query("SELECT " + d_.quote("position") + " FROM " + d_.quote("strata_progress") + " WHERE " +
                          d_.quote("version") + " = ?", {version});
     if (rows.empty())
@@ -682,7 +637,6 @@ void Runner::apply_backfill_in_batches(const Step& step, BindReport& report)
     const auto start = Clock::now();
     const auto table = d_.quote(fill.table);
     const auto key = d_.quote(fill.key);
-    const auto progress = d_.quote("strata_progress");
     const auto resumed = recorded_progress(step.version);
     const auto bounds = s_.query("SELECT min(" + key + "), max(" + key + ") FROM " + table).rows.at(0);
     if (!std::holds_alternative<std::monostate>(bounds.at(0))) {
@@ -701,14 +655,7 @@ void Runner::apply_backfill_in_batches(const Step& step, BindReport& report)
                 Transaction tx(s_, TransactionMode::immediate);
                 bound_lock_waits(step, true);
                 executor_.execute(step, Statement::plain(update), false);
-                executor_.execute(step,
-                                  Statement::plain("DELETE FROM " + progress + " WHERE " + d_.quote("version") + " = " +
-                                                   std::to_string(step.version)),
-                                  false);
-                executor_.execute(step,
-                                  Statement::plain("INSERT INTO " + progress + " VALUES (" + std::to_string(step.version) +
-                                                   ", " + std::to_string(to) + ")"),
-                                  false);
+                record_progress(step, step.version, to);
                 if (lock_)
                     lock_->check_held(s_);
                 tx.commit();
@@ -724,10 +671,77 @@ void Runner::apply_backfill_in_batches(const Step& step, BindReport& report)
     unit.step = &step;
     unit.logged_as = "applied (in batches)";
     unit.work = [&] {
-        s_.execute("DELETE FROM " + progress + " WHERE " + d_.quote("version") + " = " + std::to_string(step.version));
+        record_progress(step, step.version, std::nullopt);
         return std::vector{row_of(step, StepKind::applied, start)};
     };
     commit(unit, report);
+}
+
+void Runner::record_progress(const Step& step, long long key, std::optional<long long> position)
+{
+    const auto progress = d_.quote("strata_progress");
+    executor_.execute(step,
+                      Statement::plain("DELETE FROM " + progress + " WHERE " + d_.quote("version") + " = " +
+                                       std::to_string(key)),
+                      false);
+    if (position)
+        executor_.execute(step,
+                          Statement::plain("INSERT INTO " + progress + " VALUES (" + std::to_string(key) + ", " +
+                                           std::to_string(*position) + ")"),
+                          false);
+}
+
+bool Runner::in_phases(const Step& step, bool down) const
+{
+    if (!lock_ || !d_.capabilities().lock_queue || o_.atomic)
+        return false;
+    return detail::phases(detail::step_ops(step, down, b_.name)).size() > 1;
+}
+
+void Runner::apply_in_phases(const Step& step, bool down, BindReport& report)
+{
+    const auto ops = detail::step_ops(step, down, b_.name);
+    const auto parts = detail::phases(ops);
+    // The migration lock is held across the phases' transactions: nobody else moves the bind meanwhile.
+    if (!(down ? moves(step.version, step.version - 1, &step) : moves(step.version - 1, step.version, &step))())
+        return;
+    // Progress of a step's way down is kept apart from its way up.
+    const long long key = down ? -step.version : step.version;
+    const auto start = Clock::now();
+    const auto done = static_cast<std::size_t>(std::clamp<long long>(recorded_progress(key).value_or(0), 0,
+                                                                     static_cast<long long>(parts.size())));
+    if (done > 0)
+        detail::logger().info("{}: step {} resumes at phase {} of {} (the phases before it were committed)", b_.name,
+                              step.version, done + 1, parts.size());
+    for (std::size_t k = done; k < parts.size(); ++k) {
+        const auto phase = parts[k];
+        const bool last = k + 1 == parts.size();
+        const bool outside = detail::phase_outside_transaction(phase, d_);
+        if (outside) {
+            AfterPhase restore(s_, session_lock_bound());
+            retrying_lock_waits(step, [&] { (void)run_outside_transaction(step, phase.front(), down); });
+        }
+        Unit unit;
+        unit.step = &step;
+        unit.down = down;
+        unit.announces = k == done;
+        unit.frame = d_.frame(phase);
+        unit.logged_as = down ? "reverted (in phases)" : "applied (in phases)";
+        unit.work = [&] {
+            if (!outside) {
+                bound_lock_waits(step, true);
+                executor_.run_ops(step, phase, down);
+                executor_.check(step, unit.frame, down);
+            }
+            record_progress(step, key, last ? std::nullopt : std::optional<long long>(static_cast<long long>(k + 1)));
+            if (!last)
+                return std::vector<detail::VersionRow>{};
+            return std::vector{row_of(step, down ? StepKind::reverted : StepKind::applied, start)};
+        };
+        retrying_lock_waits(step, [&] { commit(unit, report); });
+        if (!last)
+            detail::logger().info("{}: step {} phase {} of {} committed", b_.name, step.version, k + 1, parts.size());
+    }
 }
 
 void Runner::apply_atomically(const std::vector<const Step*>& pending, BindReport& report)
@@ -738,6 +752,10 @@ void Runner::apply_atomically(const std::vector<const Step*>& pending, BindRepor
             throw ConfigError("bind '" + b_.name + "': step " + std::to_string(step->version) +
                               " runs without a transaction, so the pending steps cannot run as one: upgrade without "
                               "--atomic");
+        if (d_.capabilities().lock_queue && detail::phases(step->ops).size() > 1)
+            throw ConfigError("bind '" + b_.name + "': step " + std::to_string(step->version) +
+                              " runs in phases, each a transaction of its own, so the pending steps cannot run as "
+                              "one: upgrade without --atomic");
         unit.frame.merge(d_.frame(step->ops));
     }
     const long long from = pending.front()->version - 1;
@@ -785,6 +803,8 @@ BindReport Runner::upgrade(long long current, long long target, BindAction actio
         for (const auto* step : pending) {
             if (in_batches(*step))
                 apply_backfill_in_batches(*step, report);
+            else if (in_phases(*step, false))
+                apply_in_phases(*step, false, report);
             else if (outside_transaction(*step))
                 apply_no_transaction_step(*step, report);
             else
@@ -797,6 +817,10 @@ BindReport Runner::upgrade(long long current, long long target, BindAction actio
 
 void Runner::revert_step(const Step& step, BindReport& report)
 {
+    if (in_phases(step, true)) {
+        apply_in_phases(step, true, report);
+        return;
+    }
     const auto start = Clock::now();
     Unit unit;
     unit.step = &step;

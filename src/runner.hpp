@@ -50,13 +50,15 @@ struct Unit {
     std::function<std::vector<detail::VersionRow>()> work;
     // How the log names what happened to each step: "applied", "reverted", ...
     std::string_view logged_as = "applied";
+    // The step starts here (its progress event); not for a later phase of it.
+    bool announces = true;
 };
 
 class Runner {
 public:
     Runner(Bind& bind, const RunOptions& options)
         : b_(bind), o_(options), s_(bind.database.session()), d_(bind.database.dialect()),
-          executor_(s_, d_, bind.name, state_)
+          executor_(s_, d_, bind.name, state_, options.on_work)
     {
     }
 
@@ -89,12 +91,24 @@ private:
     // What puts the session's own bound back (prepare_migration_session's) after a statement outside a transaction.
     [[nodiscard]] std::vector<Statement> session_lock_bound() const;
     void apply_no_transaction_step(const Step& step, BindReport& report);
+    // The one op of a no-transaction step or phase, resumed where an interrupted
+    // run left it (an INVALID index dropped and built again, a done one kept);
+    // false when there was nothing left to run.
+    bool run_outside_transaction(const Step& step, const Op& op, bool down);
+    // A step with phases where writers queue: each phase a transaction of its own
+    // (or none, for a CONCURRENTLY index) that records in strata_progress how many
+    // are done, so a killed run resumes at the next; the last one writes the version row.
+    [[nodiscard]] bool in_phases(const Step& step, bool down) const;
+    void apply_in_phases(const Step& step, bool down, BindReport& report);
     // A backfill where writers queue behind locks (and the lock is held across
     // transactions): batches, each a short transaction that records how far it
     // got in strata_progress, so a killed run resumes after the last one.
     [[nodiscard]] bool in_batches(const Step& step) const;
     void apply_backfill_in_batches(const Step& step, BindReport& report);
+    void create_progress_table();
     [[nodiscard]] std::optional<long long> recorded_progress(long long version);
+    // Replaces the progress row of `key` (a version; its negative for the way down), or deletes it.
+    void record_progress(const Step& step, long long key, std::optional<long long> position);
     void try_no_transaction_step(const Step& step, BindReport& report);
     // A no-transaction step that must run outside a transaction here: not one
     // whose CONCURRENTLY index is a plain index on this engine (SQLite), which

@@ -49,20 +49,32 @@ public:
             out_ += "COMMIT;\n\n";
             return;
         }
-        // As upgrade bounds each statement's lock wait (it also retries; a script does not).
-        const auto bound = d_.lock_wait_bound(step.lock_timeout.value_or(lock_timeout_), !step.no_transaction);
-        if (!step.no_transaction)
-            out_ += "BEGIN;\n";
-        if (!bound.empty())
-            out_ += bound + ";\n";
-        for (const auto& item : plan.items) {
-            if (item.code)
-                comment("data code \"" + item.code_revision + "\" runs here (in the application)");
-            else
-                statement(item.statement);
+        // Each phase a transaction of its own (or none), as upgrade runs them; the
+        // last one holds the version row.
+        for (std::size_t k = 0; k < plan.phases.size(); ++k) {
+            const bool outside = step.no_transaction || plan.phases[k].outside_transaction;
+            const std::size_t end = k + 1 < plan.phases.size() ? plan.phases[k + 1].first : plan.items.size();
+            if (plan.phases.size() > 1)
+                comment("phase " + std::to_string(k + 1) + " of " + std::to_string(plan.phases.size()) +
+                        (outside ? ", outside a transaction" : ""));
+            // As upgrade bounds each statement's lock wait (it also retries; a script does not).
+            const auto bound = d_.lock_wait_bound(step.lock_timeout.value_or(lock_timeout_), !outside);
+            if (!outside)
+                out_ += "BEGIN;\n";
+            if (!bound.empty())
+                out_ += bound + ";\n";
+            for (std::size_t i = plan.phases[k].first; i < end; ++i) {
+                const auto& item = plan.items[i];
+                if (item.code)
+                    comment("data code \"" + item.code_revision + "\" runs here (in the application)");
+                else
+                    statement(item.statement);
+            }
+            if (k + 1 < plan.phases.size() && !outside)
+                out_ += "COMMIT;\n";
+            if (k + 1 == plan.phases.size() && outside)
+                out_ += "BEGIN;\n";
         }
-        if (step.no_transaction)
-            out_ += "BEGIN;\n";
         statements(plan.frame.checks);
         statement(detail::insert_version_row(d_, {step.version, step.description, kind, checksum(step), std::nullopt}));
         out_ += "COMMIT;\n";
@@ -79,7 +91,7 @@ private:
     [[nodiscard]] bool batched(const Step& step) const
     {
         return step.ops.size() == 1 && std::holds_alternative<Backfill>(step.ops.front()) &&
-               !d_.lock_wait_bound(lock_timeout_, true).empty();
+               d_.capabilities().lock_queue;
     }
     void backfill(const Step& step, const Backfill& fill)
     {

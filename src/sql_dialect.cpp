@@ -372,6 +372,9 @@ std::vector<Statement> SqlDialect::on(const DropForeignKey& op, const Schema&) c
 
 std::vector<Statement> SqlDialect::on(const AddUnique& op, const Schema&) const
 {
+    if (!op.using_index.empty())
+        return one("ALTER TABLE " + quote(op.table) + " ADD CONSTRAINT " + quote(op.unique.name) + " UNIQUE USING INDEX " +
+                   quote(op.using_index));
     return one("ALTER TABLE " + quote(op.table) + " ADD CONSTRAINT " + quote(op.unique.name) + " UNIQUE (" +
                column_list(op.unique.columns) + ")");
 }
@@ -392,6 +395,12 @@ std::vector<Statement> SqlDialect::on(const ValidateConstraint& op, const Schema
     if (!capabilities().not_valid_constraints)
         return {};  // every constraint was checked when it was added
     return one("ALTER TABLE " + quote(op.table) + " VALIDATE CONSTRAINT " + quote(op.name));
+}
+
+// The runner commits there (or nothing, where a step is one transaction); offline scripts mark it themselves.
+std::vector<Statement> SqlDialect::on(const NextPhase&, const Schema&) const
+{
+    return {};
 }
 
 // The plain form, in the step's transaction: the runner batches it where writers queue.

@@ -81,6 +81,7 @@ protected:
     virtual std::vector<Statement> on(const DropCheck& op, const Schema& before) const;
     virtual std::vector<Statement> on(const ValidateConstraint& op, const Schema& before) const;
     virtual std::vector<Statement> on(const Backfill& op, const Schema& before) const;
+    virtual std::vector<Statement> on(const NextPhase& op, const Schema& before) const;
     virtual std::vector<Statement> on(const AddExclusion& op, const Schema& before) const;
     virtual std::vector<Statement> on(const DropExclusion& op, const Schema& before) const;
     virtual std::vector<Statement> on(const SetRowSecurity& op, const Schema& before) const;

@@ -156,6 +156,35 @@ Backfill backfill_of(const fs::path& file, const std::string& up, const std::str
     return b;
 }
 
+// A section split at its '-- strata: phase' lines: one raw SQL op per phase,
+// NextPhase between them. Each phase's text starts with as many line breaks as
+// the section has lines before it, so lint reports lines of the file.
+std::vector<Op> phased_sql(const fs::path& file, const std::string& text, std::size_t begin, std::size_t end,
+                           const std::vector<std::size_t>& marks)
+{
+    std::vector<Op> ops;
+    std::size_t from = begin;
+    for (std::size_t k = 0; k <= marks.size(); ++k) {
+        const std::size_t to = k < marks.size() ? marks[k] : end;
+        const std::string part = text.substr(from, to - from);
+        if (detail::split_statements(part).statements.empty())
+            bad_file(file, "a phase without statements: put each '-- strata: phase' line between statements, once",
+                     detail::line_of(text, to));
+        if (!ops.empty())
+            ops.push_back(NextPhase{});
+        const auto lines = static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                               text.begin() + static_cast<std::ptrdiff_t>(from), '\n'));
+        ExecuteSql sql;
+        sql.sql.on("", std::string(lines, '\n') + part);
+        ops.push_back(std::move(sql));
+        if (k < marks.size()) {
+            const auto eol = text.find('\n', to);
+            from = eol == std::string::npos ? end : std::min(eol + 1, end);
+        }
+    }
+    return ops;
+}
+
 void check_statements(const fs::path& file, const std::string& whole, std::size_t section_offset, const std::string& sql)
 {
     auto split = detail::split_statements(sql);
@@ -181,6 +210,7 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
     std::optional<std::string> backfill;
     std::size_t backfill_line = 0;
     std::size_t up_line = 0;
+    std::vector<std::size_t> up_phases, down_phases;  // where each '-- strata: phase' line starts
     std::size_t pos = 0, line_number = 0;
     while (pos <= text.size()) {
         auto eol = text.find('\n', pos);
@@ -202,6 +232,11 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
             down_begin = eol + 1;
         } else if (is_marker(line, "-- strata: no-transaction")) {
             no_transaction = true;
+        } else if (is_marker(line, "-- strata: phase")) {
+            if (up_begin == std::string::npos)
+                bad_file(file, "'-- strata: phase' before '-- up': it ends a phase of the up or down section",
+                         line_number);
+            (down_begin == std::string::npos ? up_phases : down_phases).push_back(pos);
         } else if (auto value = directive(line, "-- strata: lock-timeout")) {
             lock_timeout = parse_lock_timeout(file, *value, line_number);
         } else if (auto value = directive(line, "-- strata: backfill")) {
@@ -235,6 +270,25 @@ Step parse_sql_migration(const fs::path& file, const std::string& raw)
     Step step;
     step.version = version;
     step.description = description;
+    if (!up_phases.empty()) {
+        if (no_transaction)
+            bad_file(file, "'-- strata: no-transaction' and '-- strata: phase' in one file: a phase holding only a "
+                           "CREATE or DROP INDEX CONCURRENTLY runs outside a transaction by itself; drop "
+                           "'-- strata: no-transaction'");
+        if (backfill)
+            bad_file(file, "'-- strata: backfill' runs the whole file in batches: it cannot have phases", backfill_line);
+        step.ops = phased_sql(file, text, up_begin, up_end, up_phases);
+        if (!detail::split_statements(down).statements.empty())
+            step.down = phased_sql(file, text, down_at, text.size(), down_phases);
+        step.lock_timeout = lock_timeout;
+        step.lint_allowed = std::move(allowed);
+        step.source = file.string();
+        step.source_line = up_line;  // each phase's text keeps its lines (see phased_sql)
+        return step;
+    }
+    if (!down_phases.empty())
+        bad_file(file, "'-- strata: phase' in the down section of a file whose up section has none: the way "
+                       "down of a step of one transaction is one transaction");
     ExecuteSql sql;
     sql.sql.on("", up);
     // A down section of comments alone ("no way down: ...") is no way down.

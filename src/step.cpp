@@ -56,12 +56,44 @@ Ops& Ops::drop_foreign_key(std::string table, std::string name, std::optional<Fo
 {
     return op(DropForeignKey{std::move(table), std::move(name), std::move(definition)});
 }
-Ops& Ops::add_unique(std::string table, UniqueConstraint unique)
+Ops& Ops::add_unique(std::string table, UniqueConstraint unique, std::string using_index)
 {
     if (unique.name.empty())
         unique.name = detail::convention_name("uq", table, unique.columns);
-    return op(AddUnique{std::move(table), std::move(unique)});
+    return op(AddUnique{std::move(table), std::move(unique), std::move(using_index)});
 }
+Ops& Ops::add_unique_concurrently(std::string table, UniqueConstraint unique)
+{
+    if (unique.name.empty())
+        unique.name = detail::convention_name("uq", table, unique.columns);
+    Index index;
+    index.name = unique.name;
+    index.unique = true;
+    for (const auto& column : unique.columns)
+        index.elements.push_back(IndexElement{column});
+    create_index(table, std::move(index), true);
+    next_phase();
+    const std::string name = unique.name;
+    return add_unique(std::move(table), std::move(unique), name);
+}
+Ops& Ops::set_not_null(std::string table, Column column, std::string check_name)
+{
+    if (check_name.empty())
+        check_name = detail::convention_name("ck", table, {column.name, "not_null"});
+    Column nullable = column;
+    nullable.nullable = true;
+    Column not_null = std::move(column);
+    not_null.nullable = false;
+    const CheckConstraint check{check_name, detail::double_quoted(not_null.name) + " IS NOT NULL"};
+    add_check(table, check, true);
+    next_phase();
+    validate_constraint(table, check_name);
+    next_phase();
+    // PostgreSQL (12+) sees that the validated CHECK proves the column holds no NULL and skips the scan.
+    alter_column(table, std::move(nullable), std::move(not_null));
+    return drop_check(std::move(table), check_name, check);
+}
+Ops& Ops::next_phase() { return op(NextPhase{}); }
 Ops& Ops::drop_unique(std::string table, std::string name, std::optional<UniqueConstraint> definition)
 {
     return op(DropUnique{std::move(table), std::move(name), std::move(definition)});

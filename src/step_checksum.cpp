@@ -539,7 +539,10 @@ void write(CanonicalWriter& w, const Op& op)
                 w.field("name", o.unique.name);
                 w.field("op", "add_unique");
                 w.field("table", o.table);
+                if (!o.using_index.empty())
+                    w.field("using_index", o.using_index);
             },
+            [&](const NextPhase&) { w.field("op", "next_phase"); },
             [&](const DropUnique& o) {
                 write_definition(w, o.definition);
                 w.field("name", o.name);

@@ -94,6 +94,10 @@ Schema tables_and_dependents(const Schema& schema, const std::vector<std::string
 
 void StepExecutor::execute(const Step& step, const Statement& st, bool down)
 {
+    if (!st.copies_rows_of.empty() && !st.rows_key.empty() && on_work_) {
+        copy_in_ranges(step, st, down);
+        return;
+    }
     if (!st.expect_no_rows) {
         try {
             s_.execute(st.sql);
@@ -126,6 +130,50 @@ void StepExecutor::execute(const Step& step, const Statement& st, bool down)
          st.sql, down);
 }
 
+void StepExecutor::copy_in_ranges(const Step& step, const Statement& copy, bool down)
+{
+    // Ranges big enough that their number costs nothing next to the copy itself.
+    constexpr long long range = 50'000;
+    const auto table = d_.quote(copy.copies_rows_of);
+    Rows bounds;
+    try {
+        bounds = s_.query("SELECT min(" + copy.rows_key + "), max(" + copy.rows_key + "), count(*) FROM " + table);
+    } catch (const DatabaseError& e) {
+        fail(step, e, copy.sql, down);
+    }
+    const auto& row = bounds.rows.at(0);
+    const long long total = std::get<std::int64_t>(row.at(2));
+    if (total <= range) {
+        Statement whole = copy;
+        whole.copies_rows_of.clear();
+        execute(step, whole, down);
+        return;
+    }
+    // Ranges of `range` rows each, whatever the gaps between the keys: a range
+    // ends at the key `range` rows on, found by stepping the key's b-tree.
+    const auto& key = copy.rows_key;
+    const std::string sql = copy.sql + " WHERE " + key + " >= ? AND " + key + " <= ?";
+    const std::string end_of_range = "SELECT " + key + " FROM " + table + " WHERE " + key + " >= ? ORDER BY " + key +
+                                     " LIMIT 1 OFFSET " + std::to_string(range - 1);
+    const std::string next_key = "SELECT min(" + key + ") FROM " + table + " WHERE " + key + " > ?";
+    long long from = std::get<std::int64_t>(row.at(0));
+    const long long last = std::get<std::int64_t>(row.at(1));
+    long long done = 0;
+    for (;;) {
+        try {
+            const auto end = s_.query(end_of_range, {from});
+            const long long to = end.empty() ? last : std::get<std::int64_t>(end.rows[0][0]);
+            done += s_.execute(sql, {from, to});
+            on_work_(WorkProgress{bind_, "rebuild of table " + copy.copies_rows_of, std::min(done, total), total, "rows"});
+            if (to >= last)
+                break;
+            from = std::get<std::int64_t>(s_.scalar(next_key, {to}));
+        } catch (const DatabaseError& e) {
+            fail(step, e, sql, down);
+        }
+    }
+}
+
 void StepExecutor::check(const Step& step, const TransactionFrame& frame, bool down)
 {
     for (const auto& guard : frame.checks)
@@ -135,6 +183,11 @@ void StepExecutor::check(const Step& step, const TransactionFrame& frame, bool d
 void StepExecutor::run(const Step& step, bool down)
 {
     const auto ops = step_ops(step, down, bind_);
+    run_ops(step, ops, down);
+}
+
+void StepExecutor::run_ops(const Step& step, std::span<const Op> ops, bool down)
+{
     for (const auto& segment : segments(ops)) {
         if (segment.code)
             run_code(step, *segment.code, down);

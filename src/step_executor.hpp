@@ -26,13 +26,17 @@ struct TrackedSchema {
 
 class StepExecutor {
 public:
-    StepExecutor(Session& session, const Dialect& dialect, std::string bind, TrackedSchema& state)
-        : s_(session), d_(dialect), bind_(std::move(bind)), state_(state) {}
+    // `on_work`: the progress of a long copy of rows (a SQLite rebuild); may be empty.
+    StepExecutor(Session& session, const Dialect& dialect, std::string bind, TrackedSchema& state,
+                 std::function<void(const WorkProgress&)> on_work = {})
+        : s_(session), d_(dialect), bind_(std::move(bind)), state_(state), on_work_(std::move(on_work)) {}
 
     // Runs the step's ops (down: its down ops) in the open transaction. Throws
     // DatabaseError naming the bind, the step and the failing SQL; the caller
     // rolls the transaction back.
     void run(const Step& step, bool down);
+    // Some of those ops (a phase of the step).
+    void run_ops(const Step& step, std::span<const Op> ops, bool down);
     // The frame's guards (SQLite: no foreign key points at nothing), for the step.
     void check(const Step& step, const TransactionFrame& frame, bool down);
     // One statement of the step; a guard fails the step when it returns a row.
@@ -47,12 +51,15 @@ private:
     std::vector<Statement> render(std::span<const Op> ops);
     void read_live(const std::vector<std::string>& tables);
     void check_survival(const Step& step, const std::vector<std::string>& tables, bool down);
+    // A copy of a big table's rows in ranges of rowid, reporting rows done.
+    void copy_in_ranges(const Step& step, const Statement& copy, bool down);
 
     Session& s_;
     const Dialect& d_;
     std::string bind_;
     TrackedSchema& state_;
     std::optional<long long> stays_at_;
+    std::function<void(const WorkProgress&)> on_work_;
 };
 
 // The part of `schema` a table rebuild must keep: the tables, their triggers and every view.

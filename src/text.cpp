@@ -71,19 +71,26 @@ std::string format_double(double d)
     return out;
 }
 
-std::string single_quoted(std::string_view s)
+namespace {
+
+std::string quoted_with(std::string_view s, char quote)
 {
     std::string out;
     out.reserve(s.size() + 2);
-    out += '\'';
+    out += quote;
     for (char c : s) {
-        if (c == '\'')
-            out += '\'';
+        if (c == quote)
+            out += quote;
         out += c;
     }
-    out += '\'';
+    out += quote;
     return out;
 }
+
+}  // namespace
+
+std::string single_quoted(std::string_view s) { return quoted_with(s, '\''); }
+std::string double_quoted(std::string_view s) { return quoted_with(s, '"'); }
 
 std::string hex(const Blob& b)
 {

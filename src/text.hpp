@@ -18,6 +18,8 @@ namespace strata::detail {
 [[nodiscard]] std::string format_double(double d);
 // 'it''s': SQL single quotes with doubled quote characters.
 [[nodiscard]] std::string single_quoted(std::string_view s);
+// An identifier in double quotes (doubled inside), as every engine reads it.
+[[nodiscard]] std::string double_quoted(std::string_view s);
 [[nodiscard]] std::string hex(const Blob& b);
 [[nodiscard]] std::string join(const std::vector<std::string>& parts, std::string_view sep);
 [[nodiscard]] std::vector<std::string> split(std::string_view s, char sep);

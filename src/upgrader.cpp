@@ -52,21 +52,38 @@ void validate_steps(const Bind& b, std::vector<std::string>& problems)
                                "hold) or .covered_by_model() (the models already contain its result)");
         if (step.on_fresh)
             for (const auto& op : step.ops)
-                if (is_model_expressible(op))
+                if (is_model_expressible(op) && !std::holds_alternative<NextPhase>(op))
                     problems.push_back(where + " runs on fresh setups but also changes the schema (" + describe(op) +
                                        "), which the models already contain there: move the schema change to a step "
                                        "of its own");
         if (step.ops.empty())
             problems.push_back(where + " (\"" + step.description + "\") has no ops");
+        const auto phases = detail::phases(step.ops);
+        if (phases.size() > 1) {
+            if (std::any_of(phases.begin(), phases.end(), [](const auto& p) { return p.empty(); }))
+                problems.push_back(where + " has an empty phase: next_phase() (a '-- strata: phase' line) must stand "
+                                   "between ops, once");
+            if (step.no_transaction)
+                problems.push_back(where + " runs without a transaction, so it cannot have phases: drop "
+                                   "no_transaction (a phase of one CONCURRENTLY index runs outside a transaction)");
+        }
+        for (const auto& phase : phases) {
+            // CONCURRENTLY alone in a phase of several runs outside a transaction.
+            if (phases.size() > 1 && phase.size() == 1)
+                continue;
+            for (const auto& op : phase) {
+                const bool concurrent = (std::holds_alternative<CreateIndex>(op) && std::get<CreateIndex>(op).concurrently) ||
+                                        (std::holds_alternative<DropIndex>(op) && std::get<DropIndex>(op).concurrently);
+                if (concurrent && !step.no_transaction)
+                    problems.push_back(where + ": " + describe(op) + " CONCURRENTLY cannot run in a transaction: put it "
+                                       "alone in a step marked .no_transaction(), or alone in a phase of its step "
+                                       "(next_phase() before and after it)");
+            }
+        }
         for (const auto& op : step.ops) {
             if (const auto* sql = std::get_if<ExecuteSql>(&op); sql && !sql->sql_for(dialect.name()))
                 problems.push_back(where + " has raw SQL without a text for " + std::string(dialect.name()) +
                                    ": give one text for every dialect or add one for " + std::string(dialect.name()));
-            bool concurrent = (std::holds_alternative<CreateIndex>(op) && std::get<CreateIndex>(op).concurrently) ||
-                              (std::holds_alternative<DropIndex>(op) && std::get<DropIndex>(op).concurrently);
-            if (concurrent && !step.no_transaction)
-                problems.push_back(where + ": " + describe(op) + " CONCURRENTLY cannot run in a transaction: put it "
-                                   "alone in a step marked .no_transaction()");
         }
         const auto backfill = std::find_if(step.ops.begin(), step.ops.end(),
                                            [](const Op& op) { return std::holds_alternative<Backfill>(op); });

@@ -24,6 +24,7 @@ const Capabilities& PostgresqlDialect::capabilities() const noexcept
         c.extensions = true;
         c.concurrent_indexes = true;
         c.not_valid_constraints = true;
+        c.lock_queue = true;
         c.index_methods = true;
         c.table_features = true;
         c.preserves_object_sql = false;  // views and functions come back re-rendered

@@ -120,8 +120,17 @@ std::vector<Statement> SqliteDialect::rebuild(std::span<const Op> ops, const Sch
     if (target_columns.empty())
         throw ModelError("the rebuild of table '" + table_name + "' would keep none of its columns: drop and create "
                          "the table instead", ErrorContext{.table = table_name});
-    out.push_back(in_transaction("INSERT INTO " + quote(temp) + " (" + detail::join(target_columns, ", ") +
-                                 ") SELECT " + detail::join(source_columns, ", ") + " FROM " + quote(table_name)));
+    Statement copy = in_transaction("INSERT INTO " + quote(temp) + " (" + detail::join(target_columns, ", ") +
+                                    ") SELECT " + detail::join(source_columns, ", ") + " FROM " + quote(table_name));
+    // In ranges of rowid (for progress) unless a column takes the name.
+    const bool rowid_named = std::any_of(old_table->columns.begin(), old_table->columns.end(), [](const Column& c) {
+        return detail::iequals(c.name, "rowid") || detail::iequals(c.name, "_rowid_") || detail::iequals(c.name, "oid");
+    });
+    if (!old_table->without_rowid && !rowid_named) {
+        copy.copies_rows_of = table_name;
+        copy.rows_key = "rowid";
+    }
+    out.push_back(std::move(copy));
     out.push_back(guard("SELECT 1 WHERE (SELECT count(*) FROM " + quote(table_name) + ") <> (SELECT count(*) FROM " +
                             quote(temp) + ")",
                         "the rebuild of table '" + table_name + "' copied a different number of rows",

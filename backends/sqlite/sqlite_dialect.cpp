@@ -271,6 +271,11 @@ std::vector<Statement> SqliteDialect::render_step(std::span<const Op> ops, Schem
         const std::string table = *rebuilt_table(ops[i]);
         std::size_t j = i;
         while (j < ops.size()) {
+            // A phase boundary and a validation are nothing here: the rebuild goes on over them.
+            if (std::holds_alternative<NextPhase>(ops[j]) || std::holds_alternative<ValidateConstraint>(ops[j])) {
+                ++j;
+                continue;
+            }
             const auto* t = rebuilt_table(ops[j]);
             if (!t || *t != table)
                 break;

@@ -33,6 +33,10 @@ struct Capabilities {
     bool embedded = false;           // the engine runs in this process (work is ours, not a server's)
     bool select_for_update = false;  // SELECT ... FOR UPDATE locks rows (else the transaction locks all)
     bool concurrent_writers = true;  // another connection can write while a transaction is open (a lease's heartbeat)
+    // A statement waiting for a lock queues every later one on the table behind
+    // it (PostgreSQL): lock waits are bounded, and work that needs several
+    // transactions (phases, backfill batches) gets them. SQLite has one writer, no queue.
+    bool lock_queue = false;
     std::size_t max_identifier_length = 0;  // 0: no limit
 };
 
@@ -44,6 +48,12 @@ struct Statement {
     bool expect_no_rows = false;
     std::string guard_message;       // the error when a guard returns rows
     std::string comment;             // printed above the statement in offline SQL
+    // An INSERT ... SELECT ... FROM this table with no WHERE (a rebuild's copy)
+    // and an integer key of it: the upgrader may run it in ranges of the key
+    // ("WHERE key >= ? AND key <= ?" appended), one after another in the same
+    // transaction, to show how many rows are copied.
+    std::string copies_rows_of;
+    std::string rows_key;
 
     static Statement plain(std::string sql) { return Statement{std::move(sql)}; }
 };

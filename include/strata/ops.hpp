@@ -71,9 +71,14 @@ struct DropForeignKey {
     std::string name;
     std::optional<ForeignKey> definition;
 };
+// using_index (PostgreSQL): the constraint takes over a unique index built
+// before (CONCURRENTLY, in an earlier phase of the step), so adding it takes a
+// brief lock instead of building the index under one. Elsewhere the constraint
+// is added as usual and the index goes.
 struct AddUnique {
     std::string table;
     UniqueConstraint unique;
+    std::string using_index;
 };
 struct DropUnique {
     std::string table;
@@ -136,6 +141,12 @@ struct DropObject {
     std::string name;
     std::optional<SqlObject> definition;
 };
+// The end of a phase of a step: on an engine where writers queue behind locks
+// (PostgreSQL) the ops before it commit in a transaction of their own, recorded
+// in strata_progress, so a kill resumes at the next phase; a phase holding only
+// a CONCURRENTLY index runs outside a transaction. Elsewhere, and in an atomic
+// upgrade, it is nothing.
+struct NextPhase {};
 // Raw SQL, with the SQL that undoes it (empty: no way down).
 struct ExecuteSql {
     SqlText sql;
@@ -167,7 +178,7 @@ struct DataCode {
 using Op = std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
                         CreateIndex, DropIndex, AddForeignKey, DropForeignKey, AddUnique, DropUnique, AddCheck,
                         DropCheck, ValidateConstraint, AddExclusion, DropExclusion, SetRowSecurity, AttachPartition, DetachPartition,
-                        CreateObject, DropObject, ExecuteSql, Backfill, DataCode>;
+                        CreateObject, DropObject, ExecuteSql, Backfill, NextPhase, DataCode>;
 
 // Short human name of an op: "add_column user.name".
 [[nodiscard]] std::string describe(const Op& op);

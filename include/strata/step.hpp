@@ -34,7 +34,18 @@ public:
     // not_valid: see AddForeignKey; validate it in a later step with validate_constraint.
     Ops& add_foreign_key(std::string table, ForeignKey foreign_key, bool not_valid = false);
     Ops& drop_foreign_key(std::string table, std::string name, std::optional<ForeignKey> definition = std::nullopt);
-    Ops& add_unique(std::string table, UniqueConstraint unique);
+    // using_index: see AddUnique.
+    Ops& add_unique(std::string table, UniqueConstraint unique, std::string using_index = {});
+    // The lock-safe unique constraint (PostgreSQL): its index built CONCURRENTLY
+    // in a phase of its own, then the constraint takes it over (next_phase between).
+    Ops& add_unique_concurrently(std::string table, UniqueConstraint unique);
+    // The lock-safe SET NOT NULL (PostgreSQL), in three phases: a CHECK (column
+    // IS NOT NULL) NOT VALID; its validation, which lets reads and writes go on;
+    // SET NOT NULL, which the validated check spares a scan, and the check
+    // dropped. `column` is the column as it is (nullable). On SQLite: one rebuild.
+    Ops& set_not_null(std::string table, Column column, std::string check_name = {});
+    // Ends a phase of the step: see NextPhase.
+    Ops& next_phase();
     Ops& drop_unique(std::string table, std::string name, std::optional<UniqueConstraint> definition = std::nullopt);
     Ops& add_check(std::string table, CheckConstraint check, bool not_valid = false);
     Ops& validate_constraint(std::string table, std::string name);

@@ -97,6 +97,8 @@ struct Context {
     RunOptions run_options;
     std::vector<std::string> selected;   // binds after --only
     std::string schema_file;             // the configuration's; --schema-file wins
+    const UpgraderFactory* make = nullptr;  // an application's (its embedded CLI)
+    Environment env;                     // what the options and configuration select
 };
 
 // The command's arguments: flags with values, flags alone, positional words.
@@ -137,6 +139,7 @@ int cmd_history(Context& c);
 int cmd_stamp(Context& c);
 int cmd_sql(Context& c);
 int cmd_lint(Context& c);
+int cmd_fleet(Context& c);
 int cmd_check(Context& c);
 int cmd_verify(Context& c);
 int cmd_autogenerate(Context& c);

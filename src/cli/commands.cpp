@@ -80,7 +80,9 @@ bool needs_binds(const std::string& command, bool embedded)
 {
     if (command == "create")
         return embedded;
-    return command != "inspect" && command != "diff" && command != "init" && command != "completion";
+    // A fleet's binds are its targets' (cmd_fleet builds each).
+    return command != "inspect" && command != "diff" && command != "init" && command != "completion" &&
+           command != "fleet";
 }
 
 int cmd_setup_db(Context& c)
@@ -368,7 +370,7 @@ int cmd_lint(Context& c)
         json_format::LintResult r{bind, std::string(dialect.name()), from, {}, {}};
         r.findings = lint_steps(std::span<const Step>(steps).subspan(first), dialect, bind,
                                 LintOptions{c.run_options.step_lock_timeout});
-        const bool lock_queue = !dialect.lock_wait_bound(std::chrono::milliseconds(1), true).empty();
+        const bool lock_queue = dialect.capabilities().lock_queue;
         for (const auto& rule : lint_rules())
             if (!rule.on_sqlite && !lock_queue)
                 r.rules_not_applying.emplace_back(rule.id);

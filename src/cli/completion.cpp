@@ -32,6 +32,7 @@ const std::map<std::string, std::string>& command_options()
         {"inspect", "--format"},
         {"diff", "--exclude"},
         {"completion", "bash"},
+        {"fleet", "upgrade status --targets --targets-query --control --jobs --per-server --canary --max-failures"},
     };
     return options;
 }

@@ -103,6 +103,7 @@ Command command_named(const std::string& name)
         {"verify", cmd_verify},       {"autogenerate", cmd_autogenerate}, {"create", cmd_create},
         {"inspect", cmd_inspect},     {"diff", cmd_diff},         {"init", cmd_init},
         {"wait", cmd_wait},           {"completion", cmd_completion}, {"lint", cmd_lint},
+        {"fleet", cmd_fleet},
     };
     for (const auto& [n, c] : commands)
         if (name == n)
@@ -150,6 +151,8 @@ int dispatch(const std::vector<std::string>& words, const UpgraderFactory* make,
         auto env = resolve_environment(options, defaults, config);
         context.run_options = run_options_of(options, config);
         context.schema_file = config.schema_file;
+        context.make = make;
+        context.env = env;
         if (needs_binds(options.command, make != nullptr)) {
             if (make) {
                 context.owned = std::make_unique<Upgrader>((*make)(env));

@@ -22,6 +22,8 @@ Commands:
   create "message"              a new SQL migration file (with --dir; no database needed)
   init [--bind NAME[=URL]]...   a migrations directory with bind folders, and strata.json
   wait [--timeout S]            wait until every bind's database accepts connections
+  fleet upgrade|status --targets FILE
+                                one bind's migrations over many databases or schemas
   completion bash               a bash completion script: source <({program} completion bash)
   inspect URL [--format json|sql|mermaid]
   diff URL_A URL_B [--exclude TABLE]
@@ -115,6 +117,31 @@ Prints the SQL that takes each selected bind from version A to B, offline (no
 database is opened): the statements upgrade runs, in transactions, with the
 version-store statements (from 0, CREATE TABLE strata_version too). B below A
 prints the downgrade. Data code appears as a comment naming the step.
+)"},
+    {"fleet", R"(usage: {program} [global options] fleet upgrade|status --targets FILE [options]
+       {program} [global options] fleet upgrade|status --targets-query SQL --control URL [options]
+
+Runs one bind's migrations (the only bind, or --only NAME) over many targets: a
+database per tenant across servers, a schema per tenant, SQLite files. Each
+target is upgraded exactly as `upgrade` does it, under its own migration lock;
+a target that fails is reported and the others go on.
+  --targets FILE        JSON ([{"name": "acme", "url": "postgresql://..."}] or
+                        ["URL", ...]) or one 'URL [NAME]' per line (# comments);
+                        - reads standard input
+  --targets-query SQL   run on --control URL; each row's first column is a URL,
+                        or a schema name that becomes the control URL with
+                        ?schema=NAME; a second column names the tenant
+  --jobs N              targets at once (default 4)
+  --per-server N        of them on one server at most (default 2; 0: no bound)
+  --canary K            upgrade the first K targets first; if one fails, stop
+  --max-failures F      after F failures start no new target (default: go on)
+Ctrl-C finishes the targets in progress and starts no new one. A rerun does
+only what is behind.
+status reads each target's version: at_head, behind, drifted (a recorded
+step's checksum differs) or failed (unreadable); exit 3 when one is behind or
+drifted. upgrade exits 1 when a target failed or the run stopped.
+--json: {"format":"strata.fleet/1","head":N,"versions":{"N":count},"counts":{...},
+"targets":[{"target","url","server","status","from","to","duration_ms","error"}]}.
 )"},
     {"lint", R"(usage: {program} [global options] lint [--from N] [--dialect sqlite|postgresql]
 

@@ -56,7 +56,7 @@ TEST(BenchSmoke, SqliteCasesReportTheFixedShape)
     ASSERT_EQ(r.exit_code, 0) << r.err;
     check_shape(nlohmann::json::parse(r.out),
                 {{"chain300", "sqlite"}, {"chain300_atomic", "sqlite"}, {"fresh100", "sqlite"}, {"noop_startup", "sqlite"},
-                 {"rebuild1m", "sqlite"}, {"backup1m", "sqlite"}, {"introspect1000", "sqlite"}, {"diff1000", "sqlite"},
+                 {"rebuild1m", "sqlite"}, {"rebuild1m_progress", "sqlite"}, {"backup1m", "sqlite"}, {"introspect1000", "sqlite"}, {"diff1000", "sqlite"},
                  {"chain300_files", "sqlite"}, {"noop_files", "sqlite"}});
 }
 

@@ -383,3 +383,207 @@ TEST_F(PostgresqlOnline, ASqlFileBackfillRunsInBatchesWithProgressOnATerminal)
     EXPECT_NE(bad.err.find("0003_bad.sql"), std::string::npos) << bad.err;
     EXPECT_NE(bad.err.find("an UPDATE table SET"), std::string::npos) << bad.err;
 }
+
+namespace {
+
+// What the phases chain's step 2 leaves: every phase's insert once, the column
+// NOT NULL, the unique constraint (over its index), the helper check gone.
+struct PhasesOutcome {
+    std::vector<std::int64_t> runs;
+    bool email_nullable = true;
+    std::vector<std::string> uniques;
+    std::size_t checks = 0;
+    std::size_t indexes = 0;
+    std::int64_t progress_rows = -1;
+};
+
+PhasesOutcome phases_outcome(const std::string& url)
+{
+    auto db = connect(url);
+    PhasesOutcome out;
+    for (const auto& row : db.session().query("SELECT phase FROM runs ORDER BY phase").rows)
+        out.runs.push_back(std::get<std::int64_t>(row[0]));
+    const auto schema = db.inspect();
+    const auto* people = schema.find_table("people");
+    if (!people)
+        return out;
+    out.email_nullable = people->find_column("email")->nullable;
+    for (const auto& u : people->uniques)
+        out.uniques.push_back(u.name);
+    out.checks = people->checks.size();
+    out.indexes = people->indexes.size();
+    if (db.dialect().table_exists(db.session(), "strata_progress"))  // -1: none, the step never ran in phases
+        out.progress_rows = std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM strata_progress"));
+    return out;
+}
+
+}  // namespace
+
+// A step of six phases (SET NOT NULL the lock-safe way, a CONCURRENTLY built
+// unique constraint, a logged insert in three of them), killed after every
+// statement of the upgrade in turn and run again: it ends at the same schema
+// with each phase's insert exactly once, and no INVALID index or progress row left.
+TEST_F(PostgresqlOnline, AStepInPhasesKilledAfterAnyStatementResumesAtItsPhaseAndRunsEachOnce)
+{
+    int kills = 0;
+    for (int k = 1; k < 200; ++k) {
+        PgSchema schema(server_url_);
+        auto setup = run_program(STRATA_TEST_WORKER_PATH, {"--url", schema.url(), "--chain", "phases", "--target", "1"});
+        ASSERT_EQ(setup.exit_code, 0) << setup.err;
+        auto killed = run_program(STRATA_TEST_WORKER_PATH,
+                                  {"--url", schema.url(), "--chain", "phases", "--failpoint", "statement:" + std::to_string(k)});
+        if (killed.exit_code == 0) {
+            EXPECT_GT(kills, 25) << "each phase's statements should be kill points";
+            break;
+        }
+        ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << "k=" << k << ": " << killed.err;
+        ++kills;
+        auto rerun = run_program(STRATA_TEST_WORKER_PATH, {"--url", schema.url(), "--chain", "phases"});
+        ASSERT_EQ(rerun.exit_code, 0) << "k=" << k << ": " << rerun.err;
+        const auto o = phases_outcome(schema.url());
+        EXPECT_EQ(o.runs, (std::vector<std::int64_t>{1, 2, 3})) << "k=" << k;
+        EXPECT_FALSE(o.email_nullable) << "k=" << k;
+        EXPECT_EQ(o.uniques, std::vector<std::string>{"people_email_uq"}) << "k=" << k;
+        EXPECT_EQ(o.checks, 0u) << "k=" << k;
+        EXPECT_EQ(o.indexes, 0u) << "k=" << k << ": the unique index belongs to the constraint";
+        EXPECT_EQ(o.progress_rows, 0) << "k=" << k;
+        auto db = connect(schema.url());
+        EXPECT_EQ(std::get<std::int64_t>(db.session().scalar(
+                      "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                      "AND NOT i.indisvalid")),
+                  0)
+            << "k=" << k;
+    }
+    EXPECT_GT(kills, 0);
+}
+
+// The phases each commit on their own (a second session sees the validated
+// check before the step ends), the way down runs in phases too, an atomic
+// upgrade refuses them, and on SQLite the same step is one transaction.
+TEST_F(PostgresqlOnline, PhasesCommitOnTheirOwnRevertAndRunAsOneTransactionOnSqlite)
+{
+    PgSchema schema(server_url_);
+    ASSERT_EQ(run_program(STRATA_TEST_WORKER_PATH, {"--url", schema.url(), "--chain", "phases", "--target", "1"}).exit_code, 0);
+    // An atomic upgrade cannot hold a step of several transactions.
+    auto atomic = run_program(STRATA_TEST_WORKER_PATH, {"--url", schema.url(), "--chain", "phases", "--atomic", "1"});
+    EXPECT_EQ(atomic.exit_code, 2) << atomic.err;
+    EXPECT_NE(atomic.err.find("runs in phases"), std::string::npos) << atomic.err;
+    // Killed right after phase 2 (validate) committed: the check is there and valid, the column still nullable.
+    int k = 1;
+    for (; k < 100; ++k) {
+        PgSchema probe(server_url_);
+        ASSERT_EQ(run_program(STRATA_TEST_WORKER_PATH, {"--url", probe.url(), "--chain", "phases", "--target", "1"}).exit_code, 0);
+        (void)run_program(STRATA_TEST_WORKER_PATH, {"--url", probe.url(), "--chain", "phases", "--failpoint", "statement:" + std::to_string(k)});
+        auto db = connect(probe.url());
+        if (std::holds_alternative<std::monostate>(db.session().scalar("SELECT to_regclass('strata_progress')::text")))
+            continue;
+        const auto position = db.session().query("SELECT position FROM strata_progress WHERE version = 2");
+        if (!position.empty() && std::get<std::int64_t>(position.rows[0][0]) == 2) {
+            EXPECT_EQ(std::get<std::int64_t>(db.session().scalar(
+                          "SELECT count(*) FROM pg_constraint WHERE conname = 'ck_people_email_not_null' AND convalidated")),
+                      1);
+            EXPECT_TRUE(phases_outcome(probe.url()).email_nullable);
+            break;
+        }
+    }
+    EXPECT_LT(k, 100) << "no kill point left the step after its second phase";
+
+    // Up, then down in phases, then up again.
+    ASSERT_EQ(run_program(STRATA_TEST_WORKER_PATH, {"--url", schema.url(), "--chain", "phases"}).exit_code, 0);
+    auto reverted = run_program(STRATA_TEST_WORKER_PATH, {"--url", schema.url(), "--chain", "phases", "--downgrade", "1"});
+    ASSERT_EQ(reverted.exit_code, 0) << reverted.err;
+    auto down = phases_outcome(schema.url());
+    EXPECT_TRUE(down.runs.empty());
+    EXPECT_TRUE(down.email_nullable);
+    EXPECT_TRUE(down.uniques.empty());
+    EXPECT_EQ(down.checks, 0u);
+    ASSERT_EQ(run_program(STRATA_TEST_WORKER_PATH, {"--url", schema.url(), "--chain", "phases"}).exit_code, 0);
+    EXPECT_EQ(phases_outcome(schema.url()).runs, (std::vector<std::int64_t>{1, 2, 3}));
+
+    // SQLite: no lock queue, one transaction, the same end.
+    TempDir dir;
+    const auto file = "sqlite:" + (dir.path() / "app.db").string();
+    auto lite = run_program(STRATA_TEST_WORKER_PATH, {"--url", file, "--chain", "phases"});
+    ASSERT_EQ(lite.exit_code, 0) << lite.err;
+    const auto o = phases_outcome(file);
+    EXPECT_EQ(o.runs, (std::vector<std::int64_t>{1, 2, 3}));
+    EXPECT_FALSE(o.email_nullable);
+    EXPECT_EQ(o.uniques, std::vector<std::string>{"people_email_uq"});
+    EXPECT_EQ(o.checks, 0u);
+    EXPECT_EQ(o.indexes, 0u);
+    EXPECT_EQ(o.progress_rows, -1) << "SQLite runs the step in one transaction";
+}
+
+// Offline, each phase is a transaction of its own (the CONCURRENTLY index none)
+// and psql runs the script to the same end; on SQLite it is one transaction.
+// Phases that cannot run are refused before anything runs.
+TEST_F(PostgresqlOnline, PhasesRenderAsTransactionsOfTheirOwnOfflineAndBadPhasesAreRefused)
+{
+    auto declare = [](Upgrader& up, Database db) {
+        up.bind("app", std::move(db), Schema{})
+            .without_models()
+            .step(1, "people",
+                  [](Ops& o) {
+                      o.create_table(table("people").column(col::bigint("id")).column(col::text("email").nullable())
+                                         .primary_key({"id"}));
+                  })
+            .step(2, "email required and unique", [](Ops& o) {
+                o.set_not_null("people", col::text("email").nullable());
+                o.next_phase();
+                o.add_unique_concurrently("people", UniqueConstraint{"people_email_uq", {"email"}});
+            });
+    };
+    Upgrader up;
+    declare(up, connect(schema_->url()));
+    const auto pg = up.sql("app", 0, 2, *find_dialect("postgresql"));
+    EXPECT_NE(pg.find("NOT VALID;\nCOMMIT;\n-- phase 2 of 5\nBEGIN;\nSET LOCAL lock_timeout = '1000ms';\n"
+                      "ALTER TABLE \"people\" VALIDATE CONSTRAINT \"ck_people_email_not_null\";\nCOMMIT;\n"),
+              std::string::npos) << pg;
+    EXPECT_NE(pg.find("-- phase 4 of 5, outside a transaction\nSET lock_timeout = '1000ms';\n"
+                      "CREATE UNIQUE INDEX CONCURRENTLY"),
+              std::string::npos) << pg;
+    EXPECT_NE(pg.find("UNIQUE USING INDEX \"people_email_uq\";\nINSERT INTO \"strata_version\""), std::string::npos) << pg;
+    std::ofstream(dir_.path() / "offline.sql") << "SET search_path TO " << schema_->name() << ";\n" << pg;
+    const auto psql = run_program(pg_program("psql"), {"-X", "-v", "ON_ERROR_STOP=1", "-q", "-f",
+                                                       (dir_.path() / "offline.sql").string(), server_url_});
+    ASSERT_EQ(psql.exit_code, 0) << psql.err;
+    const auto schema = connect(schema_->url()).inspect();
+    EXPECT_FALSE(schema.find_table("people")->find_column("email")->nullable);
+    EXPECT_EQ(schema.find_table("people")->uniques.size(), 1u);
+    EXPECT_TRUE(schema.find_table("people")->checks.empty());
+
+    const auto lite = up.sql("app", 0, 2, *find_dialect("sqlite"));
+    EXPECT_EQ(lite.find("phase"), std::string::npos) << lite;
+    EXPECT_EQ(lite.find("CONCURRENTLY"), std::string::npos) << lite;
+
+    auto refused = [&](const std::function<void(Ops&)>& build, bool no_transaction, const std::string& expected) {
+        Upgrader wrong;
+        auto b = wrong.bind("app", connect(schema_->url()), Schema{}).without_models().step(1, "bad", build);
+        if (no_transaction)
+            b.no_transaction();
+        try {
+            wrong.validate();
+            ADD_FAILURE() << "accepted; expected: " << expected;
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+        }
+    };
+    refused([](Ops& o) {
+        o.execute("SELECT 1");
+        o.next_phase();
+        o.create_index("people", Index{.name = "ix", .elements = {"email"}}, true);
+        o.execute("SELECT 2");
+    }, false, "alone in a phase");
+    refused([](Ops& o) {
+        o.execute("SELECT 1");
+        o.next_phase();
+        o.next_phase();
+        o.execute("SELECT 2");
+    }, false, "empty phase");
+    refused([](Ops& o) {
+        o.create_index("people", Index{.name = "ix", .elements = {"email"}}, true);
+        o.next_phase();
+        o.execute("SELECT 2");
+    }, true, "cannot have phases");
+}

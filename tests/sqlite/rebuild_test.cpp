@@ -218,6 +218,46 @@ TEST(SqliteRebuild, AnIntegerKeyThatIsNotARowidAliasStaysOne)
     EXPECT_EQ(scalar_int(db, "SELECT category_id FROM category"), 7);
 }
 
+// A rebuild of a big table copies its rows in ranges of rowid and reports the
+// rows done as it goes (the progress line on a terminal); gaps in the rowids
+// and a rowid near the largest one change nothing. The lock-safe set_not_null,
+// three phases on PostgreSQL, is one rebuild here.
+TEST(SqliteRebuild, ABigTableIsCopiedInRangesThatReportTheRowsDone)
+{
+    TempDir dir;
+    auto url = dir.sqlite_url("big.db");
+    connect(url).session().execute(
+        "CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT);"
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 130000) "
+        "INSERT INTO big SELECT x * 3, 'v' || x FROM n;"
+        "INSERT INTO big VALUES (9223372036854775806, 'last')");
+    Upgrader up;
+    auto b = up.bind("app", connect(url), Schema("app"));
+    b.without_models();
+    b.step(1, "big", [](Ops& o) { o.execute("SELECT 1"); });
+    b.step(2, "v required", [](Ops& o) { o.set_not_null("big", col::text("v").nullable()); });
+    (void)up.stamp("app", 1, {});
+    std::vector<WorkProgress> events;
+    RunOptions options{.snapshots = 0};
+    options.on_work = [&](const WorkProgress& e) { events.push_back(e); };
+    ASSERT_EQ(up.run("app", options).to, 2);
+    std::vector<WorkProgress> copies;
+    for (const auto& e : events)
+        if (e.what == "rebuild of table big")
+            copies.push_back(e);
+    ASSERT_GE(copies.size(), 3u) << "one event per range of rowids";
+    for (std::size_t i = 1; i < copies.size(); ++i)
+        EXPECT_GE(copies[i].done, copies[i - 1].done);
+    EXPECT_EQ(copies.back().done, 130001);
+    EXPECT_EQ(copies.back().total, 130001);
+    EXPECT_EQ(copies.back().unit, "rows");
+    auto db = connect(url);
+    EXPECT_EQ(scalar_int(db, "SELECT count(*) FROM big"), 130001);
+    EXPECT_EQ(scalar_int(db, "SELECT sum(id = 9223372036854775806) FROM big"), 1);
+    EXPECT_THROW(db.session().execute("INSERT INTO big VALUES (1, NULL)"), DatabaseError);
+    EXPECT_EQ(db.inspect().find_table("big")->checks.size(), 0u);
+}
+
 TEST(SqliteLocks, TheLeaseLockIsRefusedBeforeAnythingIsTouched)
 {
     TempDir dir;

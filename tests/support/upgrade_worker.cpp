@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include <iostream>
+#include <optional>
 #include <string>
 
 namespace {
@@ -68,6 +69,33 @@ void declare_backfill_chain(strata::Upgrader& up, const std::string& bind, strat
         .step(3, "hits index", [](strata::Ops& o) { o.execute("CREATE INDEX counters_hits ON counters (hits)"); });
 }
 
+// 1: 200 people with an email each, and a log of runs; 2: the lock-safe SET NOT
+// NULL and UNIQUE, in six phases, with an insert into the log in three of them
+// (a phase run twice or never shows there; on SQLite: one transaction).
+void declare_phases_chain(strata::Upgrader& up, const std::string& bind, strata::Database db)
+{
+    using namespace strata;
+    up.bind(bind, std::move(db), Schema{})
+        .without_models()
+        .step(1, "people",
+              [](Ops& o) {
+                  o.create_table(table("people").column(col::bigint("id")).column(col::text("email").nullable())
+                                     .primary_key({"id"}));
+                  o.create_table(table("runs").column(col::integer("phase")));
+                  o.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+                            "INSERT INTO people (id, email) SELECT i, 'p' || i || '@example.com' FROM n");
+              })
+        .step(2, "email required and unique", [](Ops& o) {
+            o.execute("INSERT INTO runs VALUES (1)", "DELETE FROM runs WHERE phase = 1");
+            o.set_not_null("people", col::text("email").nullable());
+            o.next_phase();
+            o.execute("INSERT INTO runs VALUES (2)", "DELETE FROM runs WHERE phase = 2");
+            o.next_phase();
+            o.add_unique_concurrently("people", UniqueConstraint{"people_email_uq", {"email"}});
+            o.execute("INSERT INTO runs VALUES (3)", "DELETE FROM runs WHERE phase = 3");
+        });
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -80,6 +108,7 @@ int main(int argc, char** argv)
     std::string failpoint = std::getenv("STRATA_FAILPOINT") ? std::getenv("STRATA_FAILPOINT") : "";
     std::string bind = "app";
     long long max_page_count = 0;
+    std::optional<long long> downgrade_to;
     strata::test::HistoryOptions history;
     strata::RunOptions options;
     options.snapshots = 0;
@@ -106,6 +135,10 @@ int main(int argc, char** argv)
             options.lock_timeout = std::chrono::seconds(std::stoi(value));
         else if (key == "--target")
             options.target = std::stoll(value);
+        else if (key == "--downgrade")
+            downgrade_to = std::stoll(value);
+        else if (key == "--atomic")
+            options.atomic = value == "1";
         else if (key == "--barrier" && i + 2 < argc) {
             barrier_read = std::stoi(value);
             barrier_write = std::stoi(argv[i + 2]);
@@ -139,6 +172,8 @@ int main(int argc, char** argv)
             strata::test::declare_crash_chain(upgrader, bind, strata::connect(url));
         else if (chain == "backfill")
             declare_backfill_chain(upgrader, bind, strata::connect(url));
+        else if (chain == "phases")
+            declare_phases_chain(upgrader, bind, strata::connect(url));
         else
             strata::test::declare_history(upgrader, bind, strata::connect(url), history);
         if (max_page_count > 0)
@@ -157,6 +192,11 @@ int main(int argc, char** argv)
             wait_for_release(barrier_read, barrier_write, ready_file);
         }
         const long long started = monotonic_ns();
+        if (downgrade_to) {
+            auto reverted = upgrader.downgrade(bind, *downgrade_to, options);
+            std::cout << "ok downgraded " << reverted.to << "\n";
+            return 0;
+        }
         auto report = upgrader.run(options);
         const long long ended = monotonic_ns();
         std::cout << "ok " << report.binds.at(0).action << " " << report.binds.at(0).to << "\n"

@@ -223,3 +223,44 @@ TEST(Lint, AFindingInASqlFileNamesItsLine)
     EXPECT_NE(text.find("(migrations/app/0002_index.sql:7): index-not-concurrent"), std::string::npos) << text;
     EXPECT_NE(text.find("fix: build it CONCURRENTLY"), std::string::npos) << text;
 }
+
+// Phases: a NOT VALID constraint validated in the transaction that added it
+// keeps the add's lock through the scan; in the next phase it does not. A
+// CONCURRENTLY index alone in a phase runs outside a transaction.
+TEST(Lint, ValidationInTheAddsPhaseIsFlaggedAndConcurrentlyAloneInAPhaseIsNot)
+{
+    EXPECT_EQ(rules_of(ops_step(2, [](Ops& o) {
+                  o.add_check("items", CheckConstraint{"ck_price", "price > 0"}, true);
+                  o.validate_constraint("items", "ck_price");
+              })),
+              Rules{"constraint-not-valid"});
+    EXPECT_EQ(rules_of(ops_step(2, [](Ops& o) {
+                  o.add_check("items", CheckConstraint{"ck_price", "price > 0"}, true);
+                  o.next_phase();
+                  o.validate_constraint("items", "ck_price");
+              })),
+              Rules{});
+    EXPECT_EQ(rules_of(ops_step(2, [](Ops& o) { o.set_not_null("items", col::text("name").nullable()); })), Rules{});
+    EXPECT_EQ(rules_of(ops_step(2, [](Ops& o) { o.add_unique_concurrently("items", UniqueConstraint{"uq_code", {"code"}}); })),
+              Rules{});
+    EXPECT_EQ(rules_of(ops_step(2, [](Ops& o) {
+                  o.create_index("items", Index{.name = "ix_name", .elements = {"name"}}, true);
+                  o.add_unique("items", UniqueConstraint{"uq_code", {"code"}});
+              })),
+              (Rules{"concurrently-in-transaction", "unique-constraint"}));
+    // The same in a SQL file, line numbers across phases included.
+    const auto step = parse_sql_migration("migrations/app/0002_safe.sql",
+                                          "-- up\nALTER TABLE items ADD CONSTRAINT ck CHECK (price > 0) NOT VALID;\n"
+                                          "ALTER TABLE items VALIDATE CONSTRAINT ck;\n-- strata: phase\n"
+                                          "CREATE UNIQUE INDEX CONCURRENTLY uq ON items (code);\n-- strata: phase\n"
+                                          "\nALTER TABLE items ADD CONSTRAINT uq UNIQUE USING INDEX uq;\n"
+                                          "CREATE INDEX CONCURRENTLY ix ON items (name);\n");
+    const std::vector<Step> steps{items, step};
+    const auto findings = lint_steps(steps, engine("postgresql"), "app");
+    ASSERT_EQ(findings.size(), 2u);
+    EXPECT_EQ(findings[0].rule, "constraint-not-valid");
+    EXPECT_EQ(findings[0].line, 3u);
+    EXPECT_NE(findings[0].why.find("validated in the transaction that added it"), std::string::npos) << findings[0].why;
+    EXPECT_EQ(findings[1].rule, "concurrently-in-transaction");
+    EXPECT_EQ(findings[1].line, 9u);
+}
