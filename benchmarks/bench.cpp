@@ -108,6 +108,8 @@ and dialect, strata_ms, baseline_ms and their ratio (medians of several runs).
                online1m (with --pg: the application's p99 latency under pgbench while
                a migration runs, against the same load idle; the plain SQL by psql
                and a run with a 5 s lock holder in the note)
+               fleet1000 (with --pg: 1,000 tenant schemas x 10 steps by the fleet with 8
+               jobs, against 8 libpq connections running the same script)
   --no-series  leave out the growth series (chain 100..3000 steps, 100..5000 tables)
   --svg FILE   also draw the growth series as an SVG chart in FILE
 
@@ -159,7 +161,7 @@ int main(int argc, char** argv)
     }
     const std::vector<std::string> known{"chain300", "chain300_atomic", "fresh100", "noop_startup",
                                          "rebuild1m", "introspect1000", "diff1000", "chain300_files",
-                                         "noop_files", "online1m"};
+                                         "noop_files", "online1m", "fleet1000"};
     for (const auto& c : options.cases)
         if (std::find(known.begin(), known.end(), c) == known.end()) {
             std::cerr << "strata-bench: unknown case '" << c << "'\n" << help;
@@ -180,6 +182,7 @@ int main(int argc, char** argv)
         file_cases(options, report);
         introspection_cases(options, report);
         online_cases(options, report);
+        fleet_cases(options, report);
         peak_rss_mb = peak_rss();
         if (series) {
             options.series_pass = true;

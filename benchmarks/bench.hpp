@@ -68,6 +68,8 @@ void upgrade_cases(const Options& options, Report& report);
 void file_cases(const Options& options, Report& report);
 // online1m: application latency under pgbench while a migration runs (PostgreSQL).
 void online_cases(const Options& options, Report& report);
+// fleet1000: 1,000 tenant schemas through 10 steps by the fleet, 8 jobs (PostgreSQL).
+void fleet_cases(const Options& options, Report& report);
 
 // The growth series drawn as an SVG chart (docs/performance.md shows it).
 std::string growth_chart(const Report& report);

@@ -40,6 +40,15 @@ void Database::attach_schema(const Schema* models) noexcept
         session_->attach_schema(models);
 }
 
+bool Database::reuse(std::unique_ptr<Session>& spare)
+{
+    if (session_ || !spare || &spare->dialect() != dialect_ || !spare->reuse_for(url_))
+        return false;
+    session_ = std::move(spare);
+    session_->attach_schema(models_);
+    return true;
+}
+
 Database::~Database() = default;
 
 Schema Database::inspect()

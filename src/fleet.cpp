@@ -25,14 +25,21 @@ using Clock = std::chrono::steady_clock;
 
 // Runs `work(i)` for each index, `jobs` at once, never more than `per_server`
 // on one server, in order as far as the servers allow; starts none once `stop()`.
+// What a worker keeps between its targets: the last one's connection, which
+// the next target of the same server database takes over (a tenant schema).
+struct Worker {
+    std::unique_ptr<Session> spare;
+};
+
 void in_pool(const std::vector<std::size_t>& indices, const std::vector<std::string>& servers, int jobs, int per_server,
-             const std::function<bool()>& stop, const std::function<void(std::size_t)>& work)
+             const std::function<bool()>& stop, const std::function<void(std::size_t, Worker&)>& work)
 {
     std::mutex m;
     std::condition_variable changed;
     std::map<std::string, int> busy;
     std::vector<bool> taken(indices.size(), false);
     auto worker = [&] {
+        Worker own;
         std::unique_lock lock(m);
         for (;;) {
             if (stop())
@@ -56,7 +63,7 @@ void in_pool(const std::vector<std::size_t>& indices, const std::vector<std::str
             const auto& server = servers[indices[*next]];
             ++busy[server];
             lock.unlock();
-            work(indices[*next]);
+            work(indices[*next], own);
             lock.lock();
             --busy[server];
             changed.notify_all();
@@ -156,15 +163,19 @@ FleetReport upgrade_fleet(const std::vector<FleetTarget>& targets, const FleetUp
         servers.push_back(r.server);
     Reporter reporter{options, static_cast<long long>(targets.size())};
     std::atomic<long long> failures = 0;
-    auto upgrade_one = [&](std::size_t i) {
+    auto upgrade_one = [&](std::size_t i, Worker& w) {
         auto& r = report.targets[i];
         const auto start = Clock::now();
         try {
             auto up = make(targets[i]);
+            auto& db = up.database(options.bind);
+            (void)db.reuse(w.spare);
+            w.spare.reset();  // another server or database: closed
             const auto b = up.run(options.bind, options.run);
             r.from = b.from;
             r.to = b.to;
             r.outcome = b.action == BindAction::up_to_date ? FleetOutcome::up_to_date : FleetOutcome::upgraded;
+            w.spare = db.release_session();  // only after a clean run: a failed one may leave anything behind
         } catch (const std::exception& e) {
             r.outcome = FleetOutcome::failed;
             r.error = e.what();
@@ -212,12 +223,16 @@ FleetReport fleet_status(const std::vector<FleetTarget>& targets, const FleetUpg
     }
     Reporter reporter{options, static_cast<long long>(targets.size())};
     in_pool(all, servers, options.jobs, options.per_server, [&] { return options.stop && options.stop->load(); },
-            [&](std::size_t i) {
+            [&](std::size_t i, Worker& w) {
                 auto& r = report.targets[i];
                 const auto start = Clock::now();
                 try {
                     auto up = make(targets[i]);
+                    auto& db = up.database(options.bind);
+                    (void)db.reuse(w.spare);
+                    w.spare.reset();
                     const auto st = up.status(options.bind, false);
+                    w.spare = db.release_session();
                     r.from = r.to = st.current;
                     if (!st.error.empty()) {
                         r.outcome = FleetOutcome::failed;

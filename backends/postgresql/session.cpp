@@ -170,6 +170,24 @@ public:
     const Dialect& dialect() const noexcept override { return instance(); }
     const Url& url() const noexcept override { return url_; }
 
+    bool reuse_for(const Url& url) override
+    {
+        auto params = url.params, ours = url_.params;
+        params.erase("schema");
+        ours.erase("schema");
+        const bool same_database = url.scheme == url_.scheme && url.host == url_.host && url.port == url_.port &&
+                                   url.user == url_.user && url.password == url_.password &&
+                                   url.database == url_.database && params == ours;
+        if (!same_database || in_transaction() || PQstatus(conn_) != CONNECTION_OK)
+            return false;
+        // As a new connection: the defaults of every setting, no advisory lock held, then its own settings.
+        execute("RESET ALL");
+        (void)query("SELECT pg_advisory_unlock_all()", {});
+        execute(session_settings(url));
+        url_ = url;
+        return true;
+    }
+
     void execute(std::string_view sql) override
     {
         count_statement(sql);

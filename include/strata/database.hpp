@@ -33,6 +33,12 @@ public:
     [[nodiscard]] bool connected() const noexcept { return session_ != nullptr; }
     // The live schema (strata's own tables left out).
     [[nodiscard]] Schema inspect();
+    // Takes `spare` (an open session of another bind) as this database's
+    // connection when it can serve this URL (Session::reuse_for) and this one
+    // has not connected yet; `spare` is left empty then, untouched otherwise.
+    bool reuse(std::unique_ptr<Session>& spare);
+    // Gives up the open connection (none when it never connected), for reuse.
+    [[nodiscard]] std::unique_ptr<Session> release_session() noexcept { return std::move(session_); }
 
 private:
     const Dialect* dialect_;

@@ -54,6 +54,14 @@ public:
     virtual void rollback() = 0;
     [[nodiscard]] virtual bool in_transaction() const noexcept = 0;
 
+    // Makes this open connection serve `url` as a new connection to it would: a
+    // bind of the same server database that differs only in its schema
+    // (?schema=), with the session's settings back to their defaults. A fleet
+    // of tenant schemas then needs no new connection (and server process) per
+    // tenant. False, changing nothing, when it cannot (another server, database
+    // or user; a transaction open; an engine that never can).
+    [[nodiscard]] virtual bool reuse_for(const Url& /*url*/) { return false; }
+
     // sqlite3* or PGconn*, for code that needs the engine's own API.
     [[nodiscard]] virtual void* native_handle() noexcept = 0;
     // The soci::session that owns the connection; see strata/soci.hpp.

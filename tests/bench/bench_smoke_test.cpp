@@ -70,7 +70,7 @@ TEST_F(BenchSmokePg, PostgresqlCasesReportTheFixedShape)
                 {{"chain300", "postgresql"}, {"chain300_atomic", "postgresql"}, {"fresh100", "postgresql"},
                  {"noop_startup", "postgresql"}, {"introspect1000", "postgresql"}, {"diff1000", "postgresql"},
                  {"chain300_files", "postgresql"}, {"noop_files", "postgresql"}, {"online1m", "postgresql"},
-                 {"online1m_locked", "postgresql"}});
+                 {"online1m_locked", "postgresql"}, {"fleet1000", "postgresql"}});
 }
 
 TEST(BenchSmoke, OneCaseAtATime)

@@ -21,13 +21,16 @@ namespace {
 constexpr int steps = 5;
 
 // Step N creates table tN and records itself in `hits` (made by step 1): a
-// step run twice or never shows there.
+// step run twice or never shows there. Step 1 records its server process.
 void write_migrations(const std::filesystem::path& dir)
 {
     std::filesystem::create_directories(dir / "app");
     for (int n = 1; n <= steps; ++n)
         std::ofstream(dir / "app" / ("000" + std::to_string(n) + "_t" + std::to_string(n) + ".sql"))
-            << "-- up\n" << (n == 1 ? "CREATE TABLE hits (step integer NOT NULL);\n" : "")
+            << "-- up\n"
+            << (n == 1 ? "CREATE TABLE hits (step integer NOT NULL);\n"
+                         "CREATE TABLE pids (pid integer NOT NULL);\nINSERT INTO pids VALUES (pg_backend_pid());\n"
+                       : "")
             << "CREATE TABLE t" << n << " (id bigint PRIMARY KEY, note text);\nINSERT INTO hits VALUES (" << n << ");\n";
 }
 
@@ -215,4 +218,11 @@ TEST_F(PostgresqlFleet, TwoFleetRunsAtOnceApplyEachStepOncePerTarget)
     const auto hits = schema_hits(url, 150);
     EXPECT_EQ(hits.size(), 1u);
     EXPECT_EQ(hits.begin()->first, all_hits);
+    // The tenants of one database share their workers' connections: 2 runs x 4 jobs.
+    std::string pids = "SELECT count(DISTINCT pid) FROM (";
+    for (int i = 0; i < 150; ++i)
+        pids += std::string(i ? " UNION ALL " : "") + "SELECT pid FROM s" + std::to_string(i) + ".pids";
+    const auto processes = std::get<std::int64_t>(connect(url).session().scalar(pids + ") p"));
+    EXPECT_LE(processes, 8) << "a new connection per tenant";
+    EXPECT_GE(processes, 2);
 }
