@@ -226,3 +226,41 @@ TEST_F(PostgresqlFleet, TwoFleetRunsAtOnceApplyEachStepOncePerTarget)
     EXPECT_LE(processes, 8) << "a new connection per tenant";
     EXPECT_GE(processes, 2);
 }
+
+// Ctrl-C (SIGINT) in the middle of a fleet run: the targets in progress finish,
+// no new one starts, the report says so and exits 1; no tenant is left between
+// two steps' versions and schema (each at a step boundary), and a rerun ends it.
+TEST_F(PostgresqlFleet, CtrlCFinishesTheRunningTargetsAndStartsNoNewOne)
+{
+    const auto url = tenant_database(300);
+    const std::string query = "SELECT schema_name FROM public.tenants ORDER BY schema_name";
+    auto child = spawn_program(STRATA_CLI_PATH, fleet({"upgrade", "--targets-query", query, "--control", url, "--jobs", "2"}));
+    auto db = connect(url);
+    for (int i = 0; i < 400; ++i) {
+        if (std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM pg_tables WHERE tablename = 't5'")) >= 20)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    kill(child.pid, SIGINT);
+    const auto stopped = wait_program(child);
+    EXPECT_EQ(stopped.exit_code, 1) << stopped.err;
+    const auto j = nlohmann::json::parse(stopped.out);
+    EXPECT_TRUE(j["stopped"].get<bool>());
+    EXPECT_NE(j["stop_reason"].get<std::string>().find("interrupted"), std::string::npos) << j["stop_reason"];
+    const auto upgraded = j["counts"].value("upgraded", 0LL);
+    EXPECT_GE(upgraded, 20);
+    EXPECT_GT(j["counts"].value("not_started", 0LL), 0) << "the interrupt came after the run";
+    EXPECT_EQ(j["counts"].value("failed", 0LL), 0);
+    EXPECT_EQ(upgraded + j["counts"].value("not_started", 0LL), 300);
+    // Every target it started is at head; none of the others was touched.
+    EXPECT_EQ(std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM pg_tables WHERE tablename = 't5'")),
+              upgraded);
+    EXPECT_EQ(std::get<std::int64_t>(db.session().scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'hits'")),
+              upgraded);
+    auto rerun = run_cli(fleet({"upgrade", "--targets-query", query, "--control", url, "--jobs", "4"}));
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+    EXPECT_EQ(nlohmann::json::parse(rerun.out)["counts"]["up_to_date"].get<long long>(), upgraded);
+    const auto hits = schema_hits(url, 300);
+    EXPECT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits.begin()->first, all_hits);
+}

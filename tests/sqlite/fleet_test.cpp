@@ -219,3 +219,43 @@ TEST(Fleet, TheBinaryReportsABrokenTenantAndARerunDoesOnlyWhatIsBehind)
     EXPECT_EQ((bad.out + bad.err).find("hunter2"), std::string::npos) << bad.out << bad.err;
     EXPECT_NE(bad.out.find("failed far"), std::string::npos) << bad.out;
 }
+
+// A migration edited after it was applied shows as drift in fleet status; an
+// application's own binary runs a fleet of its app bind (with its models: a
+// fresh setup on each empty target).
+TEST(Fleet, StatusNamesDriftAndAnApplicationRunsAFleetOfItsOwnBind)
+{
+    TempDir dir;
+    const auto mig = dir.path() / "mig";
+    std::filesystem::create_directories(mig / "app");
+    std::ofstream(mig / "app" / "0001_a.sql") << "-- up\nCREATE TABLE a (id integer);\n";
+    std::ofstream(dir.path() / "targets.txt") << dir.sqlite_url("x.db") << " x\n" << dir.sqlite_url("y.db") << " y\n";
+    const auto targets = (dir.path() / "targets.txt").string();
+    ASSERT_EQ(run_cli({"--dir", mig.string(), "fleet", "upgrade", "--targets", targets}).exit_code, 0);
+    std::ofstream(mig / "app" / "0001_a.sql") << "-- up\nCREATE TABLE a (id integer, edited text);\n";
+    auto status = run_cli({"--dir", mig.string(), "--json", "fleet", "status", "--targets", targets});
+    EXPECT_EQ(status.exit_code, 3) << status.err;
+    const auto j = nlohmann::json::parse(status.out);
+    EXPECT_EQ(j["counts"]["drifted"], 2);
+    EXPECT_NE(j["targets"][0]["error"].get<std::string>().find("recorded step(s) 1 differ"), std::string::npos)
+        << j["targets"][0];
+
+    const std::string soseki = std::filesystem::path(STRATA_CLI_PATH).parent_path() / "soseki-demo";
+    std::ofstream(dir.path() / "apps.txt") << dir.sqlite_url("a1.db") << " one\n" << dir.sqlite_url("a2.db") << " two\n";
+    const std::vector<std::string> app{"--bind", "log=" + dir.sqlite_url("log.db"), "db", "--json"};
+    auto both = app;
+    both.insert(both.end(), {"fleet", "upgrade", "--targets", (dir.path() / "apps.txt").string()});
+    auto refused = run_program(soseki, both);
+    EXPECT_EQ(refused.exit_code, 2) << refused.err;
+    EXPECT_NE(refused.err.find("--only NAME"), std::string::npos) << refused.err;
+    auto only = app;
+    only.insert(only.end(), {"--only", "app", "fleet", "upgrade", "--targets", (dir.path() / "apps.txt").string()});
+    auto fleet = run_program(soseki, only);
+    ASSERT_EQ(fleet.exit_code, 0) << fleet.err;
+    const auto f = nlohmann::json::parse(fleet.out);
+    EXPECT_EQ(f["counts"]["upgraded"], 2);
+    EXPECT_EQ(f["head"], 5);
+    auto db = connect(dir.sqlite_url("a2.db"));
+    EXPECT_EQ(std::get<std::int64_t>(db.session().scalar("SELECT max(version) FROM strata_version")), 5);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "log.db")) << "the fleet touches the app bind only";
+}
