@@ -9,10 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <numeric>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -23,15 +26,31 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Runs `work(i)` for each index, `jobs` at once, never more than `per_server`
-// on one server, in order as far as the servers allow; starts none once `stop()`.
 // What a worker keeps between its targets: the last one's connection, which
 // the next target of the same server database takes over (a tenant schema).
 struct Worker {
     std::unique_ptr<Session> spare;
 };
 
-void in_pool(const std::vector<std::size_t>& indices, const std::vector<std::string>& servers, int jobs, int per_server,
+// Builds the target's upgrader on the worker's connection when it can serve
+// the target (another schema of the same database), runs `use` on it, and keeps
+// the connection for the next target only after a clean run.
+template <class Use>
+void on_target(const FleetUpgraderFactory& make, const FleetTarget& target, const std::string& bind, Worker& w,
+               const Use& use)
+{
+    auto up = make(target);
+    auto& db = up.database(bind);
+    (void)db.reuse(w.spare);
+    w.spare.reset();  // another server or database: closed
+    use(up);
+    w.spare = db.release_session();
+}
+
+// Runs `work(i)` for each index, `jobs` at once, never more than `per_server`
+// on one server (the targets' in `report`), in order as far as the servers
+// allow; starts none once `stop()`. `work` reports the target as it ends.
+void in_pool(const std::vector<std::size_t>& indices, const FleetReport& report, int jobs, int per_server,
              const std::function<bool()>& stop, const std::function<void(std::size_t, Worker&)>& work)
 {
     std::mutex m;
@@ -50,7 +69,7 @@ void in_pool(const std::vector<std::size_t>& indices, const std::vector<std::str
                 if (taken[k])
                     continue;
                 left = true;
-                if (per_server <= 0 || busy[servers[indices[k]]] < per_server)
+                if (per_server <= 0 || busy[report.targets[indices[k]].server] < per_server)
                     next = k;
             }
             if (!left)
@@ -60,7 +79,7 @@ void in_pool(const std::vector<std::size_t>& indices, const std::vector<std::str
                 continue;
             }
             taken[*next] = true;
-            const auto& server = servers[indices[*next]];
+            const auto& server = report.targets[indices[*next]].server;
             ++busy[server];
             lock.unlock();
             work(indices[*next], own);
@@ -158,24 +177,18 @@ FleetReport upgrade_fleet(const std::vector<FleetTarget>& targets, const FleetUp
                           const FleetOptions& options)
 {
     auto report = prepared(targets, make, options);
-    std::vector<std::string> servers;
-    for (const auto& r : report.targets)
-        servers.push_back(r.server);
     Reporter reporter{options, static_cast<long long>(targets.size())};
     std::atomic<long long> failures = 0;
     auto upgrade_one = [&](std::size_t i, Worker& w) {
         auto& r = report.targets[i];
         const auto start = Clock::now();
         try {
-            auto up = make(targets[i]);
-            auto& db = up.database(options.bind);
-            (void)db.reuse(w.spare);
-            w.spare.reset();  // another server or database: closed
-            const auto b = up.run(options.bind, options.run);
-            r.from = b.from;
-            r.to = b.to;
-            r.outcome = b.action == BindAction::up_to_date ? FleetOutcome::up_to_date : FleetOutcome::upgraded;
-            w.spare = db.release_session();  // only after a clean run: a failed one may leave anything behind
+            on_target(make, targets[i], options.bind, w, [&](Upgrader& up) {
+                const auto b = up.run(options.bind, options.run);
+                r.from = b.from;
+                r.to = b.to;
+                r.outcome = b.action == BindAction::up_to_date ? FleetOutcome::up_to_date : FleetOutcome::upgraded;
+            });
         } catch (const std::exception& e) {
             r.outcome = FleetOutcome::failed;
             r.error = e.what();
@@ -192,14 +205,14 @@ FleetReport upgrade_fleet(const std::vector<FleetTarget>& targets, const FleetUp
         (static_cast<int>(i) < options.canary ? canaries : rest).push_back(i);
     for (auto i : canaries)
         report.targets[i].canary = true;
-    in_pool(canaries, servers, options.jobs, options.per_server, [&] { return interrupted() || too_many(); }, upgrade_one);
+    in_pool(canaries, report, options.jobs, options.per_server, [&] { return interrupted() || too_many(); }, upgrade_one);
     if (failures.load() > 0 && !canaries.empty()) {
         report.stopped = true;
         report.stop_reason = std::to_string(failures.load()) + " of the " + std::to_string(canaries.size()) +
                              " canary target(s) failed: the other targets were not started";
         return report;
     }
-    in_pool(rest, servers, options.jobs, options.per_server, [&] { return interrupted() || too_many(); }, upgrade_one);
+    in_pool(rest, report, options.jobs, options.per_server, [&] { return interrupted() || too_many(); }, upgrade_one);
     if (interrupted()) {
         report.stopped = true;
         report.stop_reason = "interrupted: the targets in progress finished, no new one started";
@@ -215,24 +228,16 @@ FleetReport fleet_status(const std::vector<FleetTarget>& targets, const FleetUpg
                          const FleetOptions& options)
 {
     auto report = prepared(targets, make, options);
-    std::vector<std::string> servers;
-    std::vector<std::size_t> all;
-    for (std::size_t i = 0; i < report.targets.size(); ++i) {
-        servers.push_back(report.targets[i].server);
-        all.push_back(i);
-    }
+    std::vector<std::size_t> all(report.targets.size());
+    std::iota(all.begin(), all.end(), std::size_t{0});
     Reporter reporter{options, static_cast<long long>(targets.size())};
-    in_pool(all, servers, options.jobs, options.per_server, [&] { return options.stop && options.stop->load(); },
+    in_pool(all, report, options.jobs, options.per_server, [&] { return options.stop && options.stop->load(); },
             [&](std::size_t i, Worker& w) {
                 auto& r = report.targets[i];
                 const auto start = Clock::now();
                 try {
-                    auto up = make(targets[i]);
-                    auto& db = up.database(options.bind);
-                    (void)db.reuse(w.spare);
-                    w.spare.reset();
-                    const auto st = up.status(options.bind, false);
-                    w.spare = db.release_session();
+                    BindStatus st;
+                    on_target(make, targets[i], options.bind, w, [&](Upgrader& up) { st = up.status(options.bind, false); });
                     r.from = r.to = st.current;
                     if (!st.error.empty()) {
                         r.outcome = FleetOutcome::failed;

@@ -195,8 +195,8 @@ public:
         bool ddl = false;
         const auto phases = detail::phases(step.ops);
         for (const auto& phase : phases) {
-            // A phase of one statement runs outside a transaction when it must (CONCURRENTLY).
-            alone_ = step.no_transaction || (phases.size() > 1 && phase.size() == 1 && one_statement(phase.front()));
+            // As the upgrader runs it: a phase of one CONCURRENTLY index runs outside a transaction.
+            alone_ = step.no_transaction || (phases.size() > 1 && detail::phase_outside_transaction(phase, dialect_));
             not_valid_in_phase_.clear();
             for (const auto& op : phase) {
                 std::visit([&](const auto& o) { on(o); }, op);
@@ -212,13 +212,6 @@ public:
 
 private:
     [[nodiscard]] bool existing(const std::string& table) const { return !created_tables_.count(table); }
-
-    [[nodiscard]] bool one_statement(const Op& op) const
-    {
-        const auto* raw = std::get_if<ExecuteSql>(&op);
-        const std::string* text = raw ? raw->sql_for(dialect_.name()) : nullptr;
-        return !raw || (text && detail::split_statements(*text).statements.size() == 1);
-    }
 
     // A NOT VALID constraint validated in the transaction that added it keeps the add's lock through the scan.
     void validating(const std::string& name, std::string statement, std::size_t line, const std::string& table)

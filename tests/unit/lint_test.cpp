@@ -248,6 +248,10 @@ TEST(Lint, ValidationInTheAddsPhaseIsFlaggedAndConcurrentlyAloneInAPhaseIsNot)
                   o.add_unique("items", UniqueConstraint{"uq_code", {"code"}});
               })),
               (Rules{"concurrently-in-transaction", "unique-constraint"}));
+    // Only an index runs outside a transaction by itself in a phase: a REINDEX would fail there.
+    const auto reindex = parse_sql_migration("migrations/app/0002_reindex.sql",
+                                             "-- up\nSELECT 1;\n-- strata: phase\nREINDEX INDEX CONCURRENTLY ix;\n");
+    EXPECT_EQ(rules_of(reindex), Rules{"concurrently-in-transaction"});
     // The same in a SQL file, line numbers across phases included.
     const auto step = parse_sql_migration("migrations/app/0002_safe.sql",
                                           "-- up\nALTER TABLE items ADD CONSTRAINT ck CHECK (price > 0) NOT VALID;\n"
